@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    environment: 'node',
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    // Integration tests share nock's global interceptors: run files one at a time within a worker.
+    fileParallelism: false,
+    env: { NO_SMEE_SETUP: 'true', LOG_LEVEL: 'silent' },
+  },
+});
