@@ -95,6 +95,8 @@ export interface ReportTicket {
 export interface DeployReport {
   readonly kind: 'deploy' | 'pull_request';
   readonly repo: RepoRef;
+  /** For kind 'pull_request' (and release PRs checked as deploys): the pull request. */
+  readonly pullRequest: { readonly number: number; readonly title: string; readonly url: string | null } | null;
   readonly productionBranch: string;
   readonly deployBranch: string;
   readonly productionSha: string;

@@ -1,0 +1,106 @@
+/**
+ * Server-wide settings from the environment (documented line by line in .env.example). Probot reads its own
+ * variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST, GHE_PROTOCOL, LOG_LEVEL…); these are ours.
+ */
+import { z } from 'zod';
+import type { JiraAuth } from '../jira/jira-transport.js';
+
+export interface EnvOptions {
+  readonly publicUrl: string | null;
+  readonly jira: { readonly baseUrl: string; readonly auth: JiraAuth } | null;
+  readonly jiraTimeoutMs: number;
+  readonly jiraMaxAttempts: number;
+  readonly jiraWebhookSecret: string | null;
+  readonly databaseUrl: string | undefined;
+  readonly slack: { readonly token: string; readonly apiUrl: string | undefined } | null;
+  readonly web:
+    | { readonly mode: 'github'; readonly clientId: string; readonly clientSecret: string; readonly sessionSecret: string }
+    | { readonly mode: 'off' };
+  readonly queueConcurrency: number;
+  readonly queueMaxPending: number;
+  readonly logLevel: string;
+  /** GitHub web and API base URLs (github.com, or GitHub Enterprise Server via GHE_HOST / GHE_PROTOCOL). */
+  readonly githubWebUrl: string;
+  readonly githubApiUrl: string;
+}
+
+const url = z.url({ protocol: /^https?$/ });
+const optional = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
+
+const schema = z.object({
+  PUBLIC_URL: url.optional(),
+  JIRA_BASE_URL: url.optional(),
+  JIRA_EMAIL: z.string().optional(),
+  JIRA_API_TOKEN: z.string().optional(),
+  JIRA_PAT: z.string().optional(),
+  JIRA_TIMEOUT_MS: z.coerce.number().int().positive().default(20_000),
+  JIRA_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  JIRA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/)/, 'must start with sqlite: or postgres://')
+    .optional(),
+  SLACK_BOT_TOKEN: z.string().optional(),
+  SLACK_API_URL: url.optional(),
+  WEB_AUTH: z.enum(['github', 'off']).optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(1000),
+  LOG_LEVEL: z.string().default('info'),
+  GHE_HOST: z.string().optional(),
+  GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
+});
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions {
+  const cleaned = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, optional(env[k])]));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    throw new EnvError(
+      `Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const e = parsed.data;
+
+  let jira: EnvOptions['jira'] = null;
+  if (e.JIRA_BASE_URL) {
+    if (e.JIRA_PAT) jira = { baseUrl: e.JIRA_BASE_URL, auth: { kind: 'datacenter', pat: e.JIRA_PAT } };
+    else if (e.JIRA_EMAIL && e.JIRA_API_TOKEN)
+      jira = { baseUrl: e.JIRA_BASE_URL, auth: { kind: 'cloud', email: e.JIRA_EMAIL, apiToken: e.JIRA_API_TOKEN } };
+    else throw new EnvError('JIRA_BASE_URL is set but neither JIRA_PAT (Data Center) nor JIRA_EMAIL + JIRA_API_TOKEN (Cloud) is');
+  }
+
+  const hasOAuth = Boolean(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET);
+  const mode = e.WEB_AUTH ?? (hasOAuth ? 'github' : 'off');
+  let web: EnvOptions['web'] = { mode: 'off' };
+  if (mode === 'github') {
+    if (!hasOAuth) throw new EnvError('WEB_AUTH=github needs GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET');
+    if (!e.SESSION_SECRET) throw new EnvError('WEB_AUTH=github needs SESSION_SECRET (at least 32 random characters)');
+    web = { mode: 'github', clientId: e.GITHUB_CLIENT_ID!, clientSecret: e.GITHUB_CLIENT_SECRET!, sessionSecret: e.SESSION_SECRET };
+  }
+
+  const host = e.GHE_HOST;
+  const githubWebUrl = host ? `${e.GHE_PROTOCOL}://${host}` : 'https://github.com';
+  const githubApiUrl = host ? `${e.GHE_PROTOCOL}://${host}/api/v3` : 'https://api.github.com';
+
+  return {
+    publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
+    jira,
+    jiraTimeoutMs: e.JIRA_TIMEOUT_MS,
+    jiraMaxAttempts: e.JIRA_MAX_ATTEMPTS,
+    jiraWebhookSecret: e.JIRA_WEBHOOK_SECRET ?? null,
+    databaseUrl: e.DATABASE_URL,
+    slack: e.SLACK_BOT_TOKEN ? { token: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL } : null,
+    web,
+    queueConcurrency: e.QUEUE_CONCURRENCY,
+    queueMaxPending: e.QUEUE_MAX_PENDING,
+    logLevel: e.LOG_LEVEL,
+    githubWebUrl,
+    githubApiUrl,
+  };
+}

@@ -1,0 +1,92 @@
+/**
+ * The deploy check's orchestrator: resolve branches → compare (all pages) → keys → tickets → rules → report →
+ * status. It recomputes everything from the current state of its sources, so any trigger (push, recheck, JIRA
+ * change, redelivery) gives the same answer. It never leaves a status pending: every path ends in success,
+ * failure or error.
+ */
+import type { Logger } from 'pino';
+import type { DeployRange, DeployReport, ReportTrigger, RepoRef } from './domain.js';
+import type { RepoConfig } from './config/repo-config-schema.js';
+import type { HistorySource, ReportSink, StatusSink, TicketSource } from './ports.js';
+import { createKeyMatcher, summarizeDeployKeys, type KeyMatcher } from './jira-keys/extract-jira-keys.js';
+import { buildDeployReport, buildErrorReport } from './report/build-deploy-report.js';
+import { pendingDescription } from './report/status-description.js';
+import { CheckFailure, failureReason } from './check-failure.js';
+
+export interface DeployCheckDeps {
+  readonly history: HistorySource;
+  /** Null: ticket checks are skipped (the CLI without JIRA settings). */
+  readonly tickets: TicketSource | null;
+  readonly status: StatusSink | null;
+  readonly reports: ReportSink | null;
+  /** Builds the report page URL for a SHA, or null when PUBLIC_URL is not set. */
+  readonly reportUrl: (repo: RepoRef, sha: string) => string | null;
+  readonly now: () => Date;
+  readonly logger: Logger;
+}
+
+export interface DeployCheckRequest {
+  readonly repo: RepoRef;
+  readonly config: RepoConfig;
+  readonly trigger: ReportTrigger;
+  /** Check this head instead of the deploy branch's current head (release pull requests). */
+  readonly headSha?: string;
+  readonly pullRequest?: DeployReport['pullRequest'];
+}
+
+export async function resolveKeyMatcher(config: RepoConfig, tickets: TicketSource | null): Promise<KeyMatcher> {
+  if (config.jira.projects) return createKeyMatcher({ projects: config.jira.projects });
+  if (!tickets) {
+    throw new CheckFailure('no JIRA projects configured: set jira.projects in the config (or JIRA settings to discover them)', 'config');
+  }
+  return createKeyMatcher({ projects: await tickets.listProjectKeys(), projectsDiscovered: true });
+}
+
+/** Runs the deploy check; returns the report (also for errors), or null when there is nothing to check. */
+export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest): Promise<DeployReport | null> {
+  const { config, repo } = req;
+  const { deploy: deployBranch, production: productionBranch } = config.branches;
+  const context = config.status.context;
+  const log = deps.logger.child({ repo: `${repo.owner}/${repo.repo}`, check: 'deploy', trigger: req.trigger });
+  const deploySha = req.headSha ?? (await deps.history.resolveRef(deployBranch));
+  if (!deploySha) {
+    log.debug({ deployBranch }, 'deploy branch does not exist; nothing to check');
+    return null;
+  }
+  const targetUrl = deps.reportUrl(repo, deploySha);
+  const setStatus = async (state: 'pending' | 'success' | 'failure' | 'error', description: string) => {
+    if (deps.status) await deps.status.setStatus(deploySha, { state, description, context, targetUrl });
+  };
+  const ctx = { repo, trigger: req.trigger, evaluatedAt: deps.now().toISOString(), pullRequest: req.pullRequest ?? null };
+
+  let productionSha: string | null = null;
+  let range: DeployRange | null = null;
+  let report: DeployReport;
+  try {
+    productionSha = await deps.history.resolveRef(productionBranch);
+    if (!productionSha) throw new CheckFailure(`production branch "${productionBranch}" not found`, 'github');
+    const base = productionSha;
+    const compared = await deps.history.compare(base, deploySha, (total) => setStatus('pending', pendingDescription(total)));
+    range = { productionBranch, deployBranch, productionSha: base, deploySha, ...compared };
+    const matcher = await resolveKeyMatcher(config, deps.tickets);
+    let tickets = null;
+    if (deps.tickets) {
+      const keys = [...summarizeDeployKeys(range.commits, matcher).shipped.keys()];
+      tickets = keys.length ? await deps.tickets.fetchTickets(keys, config.jira.fields) : new Map();
+    }
+    report = buildDeployReport(ctx, { range, config, matcher, tickets });
+  } catch (error) {
+    log.warn({ err: error }, 'deploy check could not be completed');
+    report = buildErrorReport(ctx, { productionBranch, deployBranch, productionSha, deploySha, error: failureReason(error), range });
+  }
+  if (deps.reports) {
+    try {
+      await deps.reports.saveReport(report);
+    } catch (error) {
+      log.error({ err: error }, 'could not store the report');
+    }
+  }
+  await setStatus(report.state, report.statusDescription);
+  log.info({ sha: deploySha, state: report.state, findings: report.findings.length, commits: report.commits.length }, 'deploy checked');
+  return report;
+}

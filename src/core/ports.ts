@@ -1,0 +1,42 @@
+/**
+ * The small interfaces the orchestrator receives. Edges (src/github, src/jira, src/store…) implement them.
+ */
+import type { CommitInfo, DeployRange, DeployReport, TicketSnapshot } from './domain.js';
+
+/** Git history of one repository (GitHub's API in the app, local git in the CLI). */
+export interface HistorySource {
+  /** Head SHA of a branch (or any ref the source understands), or null when it does not exist. */
+  resolveRef(ref: string): Promise<string | null>;
+  /**
+   * Every commit reachable from `headSha` and not from `baseSha`, oldest first, all pages read. `onTotal` is called
+   * once as soon as the total is known (to post "Checking N commits…").
+   */
+  compare(
+    baseSha: string,
+    headSha: string,
+    onTotal?: (total: number) => Promise<void> | void,
+  ): Promise<Pick<DeployRange, 'status' | 'aheadBy' | 'behindBy'> & { commits: CommitInfo[] }>;
+}
+
+export type CommitState = 'pending' | 'success' | 'failure' | 'error';
+
+export interface StatusSink {
+  setStatus(sha: string, status: { state: CommitState; description: string; context: string; targetUrl: string | null }): Promise<void>;
+}
+
+export interface TicketFieldConfig {
+  readonly riskAssessment: string;
+  readonly postDeployChecks: string;
+  readonly riskLevel?: string | undefined;
+}
+
+export interface TicketSource {
+  /** Upper-case keys of every project in the JIRA instance (cached by the implementation). */
+  listProjectKeys(): Promise<string[]>;
+  /** The tickets JIRA knows among `keys`; keys it does not return are absent from the map. */
+  fetchTickets(keys: readonly string[], fields: TicketFieldConfig): Promise<Map<string, TicketSnapshot>>;
+}
+
+export interface ReportSink {
+  saveReport(report: DeployReport): Promise<unknown>;
+}

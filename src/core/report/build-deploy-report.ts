@@ -1,0 +1,84 @@
+/**
+ * Report building: the compared range + tickets + findings → a DeployReport (pure).
+ */
+import type { DeployRange, DeployReport, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
+import type { RepoConfig } from '../config/repo-config-schema.js';
+import type { KeyMatcher } from '../jira-keys/extract-jira-keys.js';
+import { summarizeDeployKeys } from '../jira-keys/extract-jira-keys.js';
+import { evaluateDeployRules } from '../rules/evaluate-deploy-rules.js';
+import { errorDescription, failureDescription, successDescription } from './status-description.js';
+
+export interface ReportContext {
+  readonly repo: RepoRef;
+  readonly trigger: ReportTrigger;
+  readonly evaluatedAt: string;
+  readonly pullRequest: DeployReport['pullRequest'];
+  readonly kind?: DeployReport['kind'];
+}
+
+export function buildDeployReport(
+  ctx: ReportContext,
+  input: { range: DeployRange; config: RepoConfig; matcher: KeyMatcher; tickets: ReadonlyMap<string, TicketSnapshot> | null },
+): DeployReport {
+  const { range, config, matcher, tickets } = input;
+  const keys = summarizeDeployKeys(range.commits, matcher);
+  const { findings, withoutTicket } = evaluateDeployRules({ range, config, matcher, keys, tickets });
+  const reportTickets = [...keys.shipped].map(([key, shas]) => ({ key, ticket: tickets?.get(key) ?? null, commitShas: shas }));
+  const state = findings.length ? 'failure' : 'success';
+  return {
+    kind: ctx.kind ?? 'deploy',
+    repo: ctx.repo,
+    pullRequest: ctx.pullRequest,
+    productionBranch: range.productionBranch,
+    deployBranch: range.deployBranch,
+    productionSha: range.productionSha,
+    deploySha: range.deploySha,
+    trigger: ctx.trigger,
+    evaluatedAt: ctx.evaluatedAt,
+    state,
+    error: null,
+    compare: { status: range.status, aheadBy: range.aheadBy, behindBy: range.behindBy },
+    commits: range.commits,
+    tickets: reportTickets,
+    reverted: [...keys.reverted].map(([key, shas]) => ({ key, commitShas: shas })),
+    commitsWithoutTicket: withoutTicket,
+    findings,
+    ticketChecksSkipped: tickets === null,
+    statusDescription: state === 'failure' ? failureDescription(findings) : successDescription(reportTickets.length, range.commits.length),
+  };
+}
+
+export function buildErrorReport(
+  ctx: ReportContext,
+  input: {
+    productionBranch: string;
+    deployBranch: string;
+    productionSha: string | null;
+    deploySha: string;
+    error: string;
+    range?: DeployRange | null;
+  },
+): DeployReport {
+  const range = input.range ?? null;
+  return {
+    kind: ctx.kind ?? 'deploy',
+    repo: ctx.repo,
+    pullRequest: ctx.pullRequest,
+    productionBranch: input.productionBranch,
+    deployBranch: input.deployBranch,
+    productionSha: input.productionSha ?? '',
+    deploySha: input.deploySha,
+    trigger: ctx.trigger,
+    evaluatedAt: ctx.evaluatedAt,
+    state: 'error',
+    error: input.error,
+    compare: range ? { status: range.status, aheadBy: range.aheadBy, behindBy: range.behindBy } : null,
+    commits: range?.commits ?? [],
+    tickets: [],
+    reverted: [],
+    commitsWithoutTicket: [],
+    findings: [],
+    ticketChecksSkipped: true,
+    statusDescription: errorDescription(input.error),
+  };
+}

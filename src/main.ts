@@ -1,0 +1,33 @@
+/**
+ * Entry point (`npm start`): builds the edges from the environment and runs the Probot server. Without APP_ID /
+ * PRIVATE_KEY, Probot's setup flow registers the GitHub App from app.yml.
+ */
+import { run } from 'probot';
+import { createDeployCheckerApp } from './app/deploy-checker-app.js';
+import { readEnvOptions } from './app/read-env-options.js';
+import { createLogger } from './app/create-logger.js';
+import { createWorkQueue } from './app/work-queue.js';
+import { unconfiguredTicketSource } from './app/app-services.js';
+import { createJiraTransport } from './jira/jira-transport.js';
+import { createJiraTicketSource } from './jira/jira-ticket-source.js';
+
+async function main(): Promise<void> {
+  process.env.NO_SMEE_SETUP ??= 'true';
+  const env = readEnvOptions();
+  const logger = createLogger({ level: env.logLevel });
+  const tickets = env.jira
+    ? createJiraTicketSource({
+        transport: createJiraTransport({ ...env.jira, logger, timeoutMs: env.jiraTimeoutMs, maxAttempts: env.jiraMaxAttempts }),
+        logger,
+      })
+    : unconfiguredTicketSource;
+  if (!env.jira) logger.warn('JIRA_BASE_URL is not set: every deploy check will end in an error status until it is');
+  if (!env.publicUrl) logger.warn('PUBLIC_URL is not set: commit statuses will carry no link to the report page');
+  const queue = createWorkQueue({ concurrency: env.queueConcurrency, maxPending: env.queueMaxPending, logger });
+  await run(createDeployCheckerApp({ env, tickets, store: null, queue, now: () => new Date(), logger }), { log: logger });
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,97 @@
+/**
+ * The store's interface: what the app, the web pages and the announcer need. Two implementations live beside it
+ * (SQLite by default, PostgreSQL with DATABASE_URL=postgres://…), both through kysely with versioned migrations.
+ */
+import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
+
+/** A report without its bulky parts, for lists. */
+export interface ReportListItem {
+  readonly id: number;
+  readonly kind: DeployReport['kind'];
+  readonly repo: RepoRef;
+  readonly deploySha: string;
+  readonly productionSha: string;
+  readonly pullRequestNumber: number | null;
+  readonly trigger: DeployReport['trigger'];
+  readonly evaluatedAt: string;
+  readonly state: ReportState;
+  readonly ticketCount: number;
+  readonly problemCount: number;
+  readonly commitCount: number;
+  readonly statusDescription: string;
+}
+
+export interface RepoSummary {
+  readonly repo: RepoRef;
+  readonly latest: ReportListItem;
+}
+
+export type AnnouncementState = 'pending' | 'posted' | 'failed';
+
+export interface AnnouncementRecord {
+  readonly id: number;
+  readonly repo: RepoRef;
+  readonly fromSha: string;
+  readonly toSha: string;
+  readonly channel: string;
+  readonly rollback: boolean;
+  /** Keys the deploy ships (or, for a rollback, removes). */
+  readonly ticketKeys: readonly string[];
+  readonly state: AnnouncementState;
+  readonly messageTs: string | null;
+  readonly attempts: number;
+  readonly lastError: string | null;
+  /** ISO time before which no other worker may take it. */
+  readonly leaseUntil: string | null;
+  /** ISO time of the next retry, for failed ones. */
+  readonly nextAttemptAt: string | null;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface ReportStore {
+  /**
+   * Saves an evaluation. One row per (repo, kind, pull request number, deploy SHA): a newer evaluation replaces an
+   * older one, an older one arriving late is ignored; concurrent writers never duplicate. Returns the row id.
+   */
+  saveReport(report: DeployReport): Promise<number>;
+  /** The report for this SHA (deploy kind first, else the newest pull-request report for it), or null. */
+  getReport(repo: RepoRef, sha: string): Promise<DeployReport | null>;
+  /** Every repository with its newest report, newest first. */
+  listRepositories(): Promise<RepoSummary[]>;
+  /** Report history of a repository, newest first. */
+  listReports(repo: RepoRef, page: { limit: number; offset: number }): Promise<{ items: ReportListItem[]; total: number }>;
+  /** Every report that contains the ticket (shipped or reverted), newest first. */
+  reportsForTicket(key: string): Promise<ReportListItem[]>;
+  /** The newest deploy report of each repository that contains the ticket, and the newest report of each pull request. */
+  latestReportsForTicket(key: string): Promise<ReportListItem[]>;
+
+  /** Records a deploy to announce; unique per (repo, toSha, channel). `created` is false when it already existed. */
+  createAnnouncement(input: {
+    repo: RepoRef;
+    fromSha: string;
+    toSha: string;
+    channel: string;
+    rollback: boolean;
+    ticketKeys: readonly string[];
+  }): Promise<{ record: AnnouncementRecord; created: boolean }>;
+  /**
+   * Atomically takes an announcement for posting: succeeds only when it is not posted and no live lease is held
+   * by someone else. Returns the record with the new lease, or null.
+   */
+  claimAnnouncement(id: number, leaseUntil: Date, now: Date): Promise<AnnouncementRecord | null>;
+  markAnnouncementPosted(id: number, messageTs: string): Promise<void>;
+  markAnnouncementFailed(id: number, error: string, nextAttemptAt: Date): Promise<void>;
+  /** Announcements not yet posted whose lease has expired and whose retry time has come. */
+  listDueAnnouncements(now: Date): Promise<AnnouncementRecord[]>;
+  /** The newest announcement of the repository (any channel), to find the previous production SHA. */
+  latestAnnouncement(repo: RepoRef): Promise<AnnouncementRecord | null>;
+  /** Announcements (posted or not) whose deploy contains the ticket, newest first. */
+  announcementsForTicket(key: string): Promise<AnnouncementRecord[]>;
+  announcementsForSha(repo: RepoRef, toSha: string): Promise<AnnouncementRecord[]>;
+
+  /** Records a JIRA webhook delivery id; false when it was seen before (a duplicate). */
+  recordJiraDelivery(deliveryId: string, receivedAt: Date): Promise<boolean>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,116 @@
+/**
+ * Runs the whole app as `npm start` does (Probot's Server with our app function) on 127.0.0.1, and delivers
+ * webhooks to it over HTTP, signed with the webhook secret like GitHub does.
+ */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import { Probot, ProbotOctokit, Server } from 'probot';
+import { sign } from '@octokit/webhooks-methods';
+import { pino } from 'pino';
+import { createDeployCheckerApp } from '../../src/app/deploy-checker-app.js';
+import { readEnvOptions, type EnvOptions } from '../../src/app/read-env-options.js';
+import { createWorkQueue, type WorkQueue } from '../../src/app/work-queue.js';
+import type { AppServices } from '../../src/app/app-services.js';
+import { createJiraTransport } from '../../src/jira/jira-transport.js';
+import { createJiraTicketSource } from '../../src/jira/jira-ticket-source.js';
+import type { ReportStore } from '../../src/store/report-store.js';
+
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+export const WEBHOOK_SECRET = 'test-webhook-secret';
+export const APP_ID = 4242;
+
+export interface Harness {
+  readonly baseUrl: string;
+  readonly queue: WorkQueue;
+  readonly env: EnvOptions;
+  /** Delivers a signed webhook and waits until the queued work is done. Returns the HTTP status. */
+  deliver(event: string, payload: unknown, options?: { signature?: string | null; wait?: boolean }): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  store?: ReportStore | null;
+  now?: () => Date;
+}
+
+export const JIRA_URL = 'https://jira.test';
+
+/** A free loopback port (Probot's Server treats port 0 as "use the default 3000"). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const env = readEnvOptions({
+    PUBLIC_URL: 'https://checker.test',
+    JIRA_BASE_URL: JIRA_URL,
+    JIRA_EMAIL: 'bot@example.com',
+    JIRA_API_TOKEN: 'jira-secret-token',
+    JIRA_MAX_ATTEMPTS: '1',
+    JIRA_TIMEOUT_MS: '2000',
+    ...options.env,
+  });
+  const queue = createWorkQueue({ concurrency: 2, maxPending: 100, logger });
+  const tickets = createJiraTicketSource({
+    transport: createJiraTransport({ ...env.jira!, logger, timeoutMs: env.jiraTimeoutMs, maxAttempts: env.jiraMaxAttempts }),
+    logger,
+  });
+  const services: AppServices = { env, tickets, store: options.store ?? null, queue, now: options.now ?? (() => new Date()), logger };
+  const TestOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
+    ...o,
+    retry: { enabled: false },
+    throttle: { enabled: false },
+  }));
+  const server = new Server({
+    Probot: Probot.defaults({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, Octokit: TestOctokit, log: logger }),
+    host: '127.0.0.1',
+    port: await freePort(),
+    log: logger,
+  });
+  await server.load(createDeployCheckerApp(services));
+  const http = await server.start();
+  const address = http.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const baseUrl = `http://127.0.0.1:${port}`;
+  return {
+    baseUrl,
+    queue,
+    env,
+    async deliver(event, payload, opts = {}) {
+      const body = JSON.stringify(payload);
+      const signature = opts.signature === undefined ? await sign(WEBHOOK_SECRET, body) : opts.signature;
+      const res = await fetch(`${baseUrl}/api/github/webhooks`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-github-event': event,
+          'x-github-delivery': randomUUID(),
+          ...(signature ? { 'x-hub-signature-256': signature } : {}),
+        },
+        body,
+      });
+      await res.text();
+      if (opts.wait !== false) await queue.onIdle();
+      return res.status;
+    },
+    async stop() {
+      await queue.onIdle();
+      await server.stop();
+    },
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * Real webhook payloads from @octokit/webhooks-examples, adapted to a test repository (owner, repo, installation,
+ * SHAs). Only the fields a test names are changed; everything else stays as GitHub sent it.
+ */
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const examples = require('@octokit/webhooks-examples/api.github.com/index.json') as {
+  name: string;
+  examples: Record<string, unknown>[];
+}[];
+
+export function examplePayload(event: string, pick: (p: Record<string, any>) => boolean): Record<string, any> {
+  const entry = examples.find((e) => e.name === event);
+  const found = entry?.examples.find((p) => pick(p as Record<string, any>));
+  if (!found) throw new Error(`no ${event} example matches`);
+  return structuredClone(found) as Record<string, any>;
+}
+
+export interface TestRepo {
+  owner: string;
+  repo: string;
+  installationId: number;
+}
+
+function retarget(payload: Record<string, any>, target: TestRepo): Record<string, any> {
+  payload.repository = {
+    ...payload.repository,
+    name: target.repo,
+    full_name: `${target.owner}/${target.repo}`,
+    owner: { ...payload.repository.owner, login: target.owner, name: target.owner },
+  };
+  payload.installation = { id: target.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' };
+  return payload;
+}
+
+export function pushPayload(
+  target: TestRepo,
+  options: { ref: string; after: string; before?: string; deleted?: boolean },
+): Record<string, any> {
+  const p = examplePayload('push', (x) => x.ref === 'refs/heads/master' && !x.deleted);
+  p.ref = options.ref;
+  p.after = options.deleted ? '0000000000000000000000000000000000000000' : options.after;
+  p.before = options.before ?? p.before;
+  p.deleted = options.deleted ?? false;
+  p.created = false;
+  if (options.deleted) p.head_commit = null;
+  return retarget(p, target);
+}
+
+export function pullRequestPayload(
+  target: TestRepo,
+  action: string,
+  pr: { number: number; title: string; headRef: string; headSha: string; baseRef: string; baseSha?: string; draft?: boolean; labels?: string[]; author?: string },
+  changes?: Record<string, unknown>,
+): Record<string, any> {
+  const p = examplePayload('pull_request', (x) => x.action === action && Boolean(x.installation)) ?? null;
+  p.number = pr.number;
+  p.pull_request = {
+    ...p.pull_request,
+    number: pr.number,
+    title: pr.title,
+    draft: pr.draft ?? false,
+    labels: (pr.labels ?? []).map((name, i) => ({ id: i + 1, node_id: `L${i}`, url: '', name, color: 'ededed', default: false, description: null })),
+    user: { ...p.pull_request.user, login: pr.author ?? 'octocat', type: pr.author?.endsWith('[bot]') ? 'Bot' : 'User' },
+    head: { ...p.pull_request.head, ref: pr.headRef, sha: pr.headSha },
+    base: { ...p.pull_request.base, ref: pr.baseRef, sha: pr.baseSha ?? p.pull_request.base.sha },
+  };
+  if (changes) p.changes = changes;
+  return retarget(p, target);
+}
