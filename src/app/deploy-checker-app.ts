@@ -5,11 +5,15 @@
 import type { ApplicationFunction } from 'probot';
 import { loadRepoConfig } from '../github/load-repo-config.js';
 import type { Octokit } from '../github/github-history-source.js';
+import { commentOnIssue, reactToComment, userCanWrite } from '../github/github-pull-requests.js';
 import type { AppServices } from './app-services.js';
 import { runDeployCheck } from './run-deploy-check.js';
+import { runPullRequestCheck } from './run-pull-request-check.js';
 import type { RepoRef } from '../core/domain.js';
 
 const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
+
+export const RECHECK_COMMAND = /^\s*\/deploy-checker\s+recheck\b/i;
 
 /** A push: deploy-branch pushes are checked; production pushes re-check the deploy (its diff changed). */
 async function handleBranchPush(services: AppServices, octokit: Octokit, repo: RepoRef, branch: string, after: string): Promise<void> {
@@ -24,6 +28,9 @@ async function handleBranchPush(services: AppServices, octokit: Octokit, repo: R
 }
 
 export function createDeployCheckerApp(services: AppServices): ApplicationFunction {
+  const enqueuePullRequest = (octokit: Octokit, repo: RepoRef, number: number, trigger: 'pull_request' | 'recheck') =>
+    services.queue.enqueue(`${repoKey(repo)}:pr:${number}`, () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
+
   return (app) => {
     app.on('push', async (context) => {
       const { payload } = context;
@@ -39,6 +46,55 @@ export function createDeployCheckerApp(services: AppServices): ApplicationFuncti
       const branch = payload.ref.slice('refs/heads/'.length);
       const octokit = context.octokit as unknown as Octokit;
       services.queue.enqueue(`${repoKey(repo)}:push:${branch}`, () => handleBranchPush(services, octokit, repo, branch, payload.after));
+    });
+
+    app.on(
+      [
+        'pull_request.opened',
+        'pull_request.reopened',
+        'pull_request.synchronize',
+        'pull_request.ready_for_review',
+        'pull_request.converted_to_draft',
+        'pull_request.labeled',
+        'pull_request.unlabeled',
+        'pull_request.edited',
+      ],
+      async (context) => {
+        const { payload } = context;
+        if (payload.action === 'edited') {
+          const changes = (payload as { changes?: Record<string, unknown> }).changes ?? {};
+          if (!('title' in changes) && !('base' in changes)) {
+            services.logger.debug({ pr: payload.pull_request.number }, 'pull request edit without title or base change: ignored');
+            return;
+          }
+        }
+        enqueuePullRequest(context.octokit as unknown as Octokit, context.repo(), payload.pull_request.number, 'pull_request');
+      },
+    );
+
+    app.on('issue_comment.created', async (context) => {
+      const { payload } = context;
+      if (!payload.issue.pull_request || !RECHECK_COMMAND.test(payload.comment.body)) return;
+      if (payload.comment.user?.type === 'Bot') return;
+      const repo = context.repo();
+      const octokit = context.octokit as unknown as Octokit;
+      const login = payload.comment.user?.login ?? '';
+      const number = payload.issue.number;
+      const commentId = payload.comment.id;
+      // Permission lookup and reaction run in the queue too: the webhook is answered at once.
+      services.queue.enqueue(`${repoKey(repo)}:recheck-comment:${commentId}`, async () => {
+        if (!(await userCanWrite(octokit, repo, login))) {
+          await commentOnIssue(
+            octokit,
+            repo,
+            number,
+            `@${login} thanks for asking! Only people with write access to this repository can ask deploy-checker for a recheck. The check also runs again on every push, and when the linked JIRA tickets change.`,
+          );
+          return;
+        }
+        await reactToComment(octokit, repo, commentId, 'eyes');
+        enqueuePullRequest(octokit, repo, number, 'recheck');
+      });
     });
   };
 }

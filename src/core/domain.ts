@@ -68,7 +68,8 @@ export type RuleId =
   | 'ticket-status'
   | 'risk-assessment'
   | 'post-deploy-checks'
-  | 'branch-behind';
+  | 'branch-behind'
+  | 'pull-request-without-ticket';
 
 /** One problem found by a rule. `summary` is short (it can end up in a 140-char status); `fix` says what to do. */
 export interface Finding {

@@ -99,6 +99,37 @@ export function mockGitHub(target: TestRepo) {
     compareFails(baseSha: string, headSha: string, status: number) {
       scope().get(`${base}/compare/${baseSha}...${headSha}`).query(true).reply(status, { message: 'Server Error' });
     },
+    /** GET of a pull request as it is now. */
+    pull(pr: { number: number; title: string; headRef: string; headSha: string; baseRef: string; draft?: boolean; labels?: string[]; author?: string; state?: string }) {
+      scope()
+        .get(`${base}/pulls/${pr.number}`)
+        .reply(200, {
+          number: pr.number,
+          title: pr.title,
+          html_url: `https://github.com/${owner}/${repo}/pull/${pr.number}`,
+          state: pr.state ?? 'open',
+          draft: pr.draft ?? false,
+          user: { login: pr.author ?? 'dev1', type: pr.author?.endsWith('[bot]') ? 'Bot' : 'User' },
+          labels: (pr.labels ?? []).map((name) => ({ name })),
+          head: { ref: pr.headRef, sha: pr.headSha },
+          base: { ref: pr.baseRef, sha: fakeSha(`base-${pr.baseRef}`) },
+        });
+    },
+    permission(login: string, role: string) {
+      scope().get(`${base}/collaborators/${login}/permission`).reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login } });
+    },
+    reaction(commentId: number, content = 'eyes') {
+      scope().post(`${base}/issues/comments/${commentId}/reactions`, { content }).reply(201, { id: 1, content });
+    },
+    /** Expects a comment on an issue or pull request; returns the captured bodies. */
+    comment(number: number, bodies: string[]) {
+      scope()
+        .post(`${base}/issues/${number}/comments`, (body: { body: string }) => {
+          bodies.push(body.body);
+          return true;
+        })
+        .reply(201, { id: 99 });
+    },
     /** Expects `times` statuses on `sha`; they are captured into `statuses` in order. */
     status(sha: string, times = 1) {
       scope()

@@ -54,7 +54,10 @@ export function pullRequestPayload(
   pr: { number: number; title: string; headRef: string; headSha: string; baseRef: string; baseSha?: string; draft?: boolean; labels?: string[]; author?: string },
   changes?: Record<string, unknown>,
 ): Record<string, any> {
-  const p = examplePayload('pull_request', (x) => x.action === action && Boolean(x.installation)) ?? null;
+  // The examples have no "edited" payload: such a payload is an "opened" one with action and changes set.
+  const exampleAction = action === 'edited' ? 'opened' : action;
+  const p = examplePayload('pull_request', (x) => x.action === exampleAction && Boolean(x.installation));
+  p.action = action;
   p.number = pr.number;
   p.pull_request = {
     ...p.pull_request,
@@ -67,5 +70,15 @@ export function pullRequestPayload(
     base: { ...p.pull_request.base, ref: pr.baseRef, sha: pr.baseSha ?? p.pull_request.base.sha },
   };
   if (changes) p.changes = changes;
+  return retarget(p, target);
+}
+
+export function issueCommentPayload(
+  target: TestRepo,
+  comment: { id: number; body: string; login: string; prNumber: number; userType?: string },
+): Record<string, any> {
+  const p = examplePayload('issue_comment', (x) => x.action === 'created' && Boolean(x.installation));
+  p.issue = { ...p.issue, number: comment.prNumber, pull_request: { url: `https://api.github.com/repos/${target.owner}/${target.repo}/pulls/${comment.prNumber}` } };
+  p.comment = { ...p.comment, id: comment.id, body: comment.body, user: { ...p.comment.user, login: comment.login, type: comment.userType ?? 'User' } };
   return retarget(p, target);
 }

@@ -1,0 +1,88 @@
+/**
+ * The pull-request ticket check's orchestrator: exemptions → keys from title, branch and commits (compare
+ * base...head, all pages) → tickets → findings → report → status under `status.prContext`. Every path ends in a
+ * final status (success, failure or error), never pending.
+ */
+import type { DeployReport, ReportTrigger, RepoRef } from './domain.js';
+import type { RepoConfig } from './config/repo-config-schema.js';
+import type { DeployCheckDeps } from './check-deploy.js';
+import { resolveKeyMatcher } from './check-deploy.js';
+import { buildErrorReport } from './report/build-deploy-report.js';
+import { pendingDescription } from './report/status-description.js';
+import { failureReason } from './check-failure.js';
+import {
+  buildPullRequestReport,
+  exemptDescription,
+  pullRequestExemption,
+  pullRequestFindings,
+  pullRequestKeys,
+  type PullRequestFacts,
+} from './pull-request/evaluate-pull-request.js';
+
+export interface PullRequestCheckRequest {
+  readonly repo: RepoRef;
+  readonly config: RepoConfig;
+  readonly trigger: ReportTrigger;
+  readonly pr: PullRequestFacts;
+}
+
+export type PullRequestCheckResult = { readonly exempt: string } | { readonly report: DeployReport };
+
+export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCheckRequest): Promise<PullRequestCheckResult> {
+  const { config, repo, pr } = req;
+  const context = config.status.prContext;
+  const log = deps.logger.child({ repo: `${repo.owner}/${repo.repo}`, check: 'pull_request', pr: pr.number, trigger: req.trigger });
+  const targetUrl = deps.reportUrl(repo, pr.headSha);
+  const setStatus = async (state: 'pending' | 'success' | 'failure' | 'error', description: string, url: string | null = targetUrl) => {
+    if (deps.status) await deps.status.setStatus(pr.headSha, { state, description, context, targetUrl: url });
+  };
+
+  const exemption = pullRequestExemption(pr, config);
+  if (exemption) {
+    await setStatus('success', exemptDescription(exemption), null);
+    log.info({ exemption }, 'pull request exempt from the ticket check');
+    return { exempt: exemption };
+  }
+
+  const ctx = { repo, trigger: req.trigger, evaluatedAt: deps.now().toISOString() };
+  let report: DeployReport;
+  let baseSha: string | null = null;
+  try {
+    baseSha = await deps.history.resolveRef(pr.baseRef);
+    const base = baseSha ?? pr.baseRef;
+    const compared = await deps.history.compare(base, pr.headSha, (total) => setStatus('pending', pendingDescription(total)));
+    const matcher = await resolveKeyMatcher(config, deps.tickets);
+    const prKeys = pullRequestKeys(pr, compared.commits, matcher);
+    const tickets = prKeys.keys.length && deps.tickets ? await deps.tickets.fetchTickets(prKeys.keys, config.jira.fields) : new Map();
+    const findings = pullRequestFindings(prKeys, tickets, config, matcher);
+    report = buildPullRequestReport(ctx, {
+      pr,
+      baseSha: base,
+      commits: compared.commits,
+      compare: { status: compared.status, aheadBy: compared.aheadBy, behindBy: compared.behindBy },
+      prKeys,
+      tickets,
+      findings,
+      config,
+      matcher,
+    });
+  } catch (error) {
+    log.warn({ err: error }, 'pull request check could not be completed');
+    report = {
+      ...buildErrorReport(
+        { ...ctx, pullRequest: { number: pr.number, title: pr.title, url: pr.url }, kind: 'pull_request' },
+        { productionBranch: pr.baseRef, deployBranch: pr.headRef, productionSha: baseSha, deploySha: pr.headSha, error: failureReason(error) },
+      ),
+    };
+  }
+  if (deps.reports) {
+    try {
+      await deps.reports.saveReport(report);
+    } catch (error) {
+      log.error({ err: error }, 'could not store the report');
+    }
+  }
+  await setStatus(report.state, report.statusDescription);
+  log.info({ sha: pr.headSha, state: report.state, findings: report.findings.length }, 'pull request checked');
+  return { report };
+}

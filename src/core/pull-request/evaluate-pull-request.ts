@@ -1,0 +1,118 @@
+/**
+ * The pull-request ticket check (pure): exemptions, where the keys come from (title, head branch, commits), and the
+ * findings. Ticket status is not judged here: a story under review is rightly "In Review".
+ */
+import type { CommitInfo, DeployReport, Finding, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
+import type { RepoConfig } from '../config/repo-config-schema.js';
+import { extractKeys, summarizeDeployKeys, type KeyMatcher } from '../jira-keys/extract-jira-keys.js';
+import { commitsWithoutTicket, sortFindings, ticketFindings } from '../rules/evaluate-deploy-rules.js';
+import { failureDescription, truncateDescription } from '../report/status-description.js';
+
+export interface PullRequestFacts {
+  readonly number: number;
+  readonly title: string;
+  readonly url: string | null;
+  readonly headRef: string;
+  readonly headSha: string;
+  readonly baseRef: string;
+  readonly author: string;
+  readonly draft: boolean;
+  readonly labels: readonly string[];
+  readonly state: 'open' | 'closed';
+}
+
+/** Why the pull request needs no ticket check, or null. */
+export function pullRequestExemption(pr: PullRequestFacts, config: RepoConfig): string | null {
+  if (config.commits.exemptAuthors.some((a) => a.toLowerCase() === pr.author.toLowerCase())) return `author ${pr.author} is exempt`;
+  const exemptLabels = new Set(config.pullRequests.exemptLabels.map((l) => l.toLowerCase()));
+  const label = pr.labels.find((l) => exemptLabels.has(l.toLowerCase()));
+  if (label) return `labelled "${label}"`;
+  if (pr.draft && config.pullRequests.skipDrafts) return 'draft (checked when ready for review)';
+  return null;
+}
+
+export function exemptDescription(reason: string): string {
+  return truncateDescription(`Exempt from the ticket check: ${reason}`);
+}
+
+export interface PullRequestKeys {
+  readonly keys: readonly string[];
+  readonly fromTitle: readonly string[];
+  readonly fromBranch: readonly string[];
+  readonly fromCommits: readonly string[];
+  /** Key → commits that reference it. */
+  readonly shasByKey: ReadonlyMap<string, readonly string[]>;
+}
+
+export function pullRequestKeys(pr: PullRequestFacts, commits: readonly CommitInfo[], matcher: KeyMatcher): PullRequestKeys {
+  const fromTitle = extractKeys(pr.title, matcher);
+  const fromBranch = extractKeys(pr.headRef, matcher);
+  const summary = summarizeDeployKeys(commits, matcher);
+  const fromCommits = [...summary.shipped.keys()];
+  const keys = [...new Set([...fromTitle, ...fromBranch, ...fromCommits])];
+  return { keys, fromTitle, fromBranch, fromCommits, shasByKey: summary.shipped };
+}
+
+export function pullRequestFindings(
+  prKeys: PullRequestKeys,
+  tickets: ReadonlyMap<string, TicketSnapshot>,
+  config: RepoConfig,
+  matcher: KeyMatcher,
+): Finding[] {
+  if (prKeys.keys.length === 0) {
+    const example = `${[...matcher.projects][0] ?? 'PROJ'}-123`;
+    return [
+      {
+        rule: 'pull-request-without-ticket',
+        summary: 'no JIRA ticket in the title, branch or commits',
+        fix: `Put the ticket key in the pull request title (e.g. "${example}: …") or the branch name (feature/${example}-…). If no ticket is needed, add the label ${config.pullRequests.exemptLabels.map((l) => `"${l}"`).join(' or ') || '(none configured)'}.`,
+      },
+    ];
+  }
+  return sortFindings(ticketFindings(prKeys.keys, tickets, prKeys.shasByKey, config, { checkStatus: false }));
+}
+
+export function pullRequestSuccessDescription(keys: readonly string[]): string {
+  if (keys.length === 1) return truncateDescription(`${keys[0]} has its risk assessment and post-deploy checks`);
+  return truncateDescription(`${keys.length} tickets have their risk assessment and post-deploy checks`);
+}
+
+export function buildPullRequestReport(
+  ctx: { repo: RepoRef; trigger: ReportTrigger; evaluatedAt: string },
+  input: {
+    pr: PullRequestFacts;
+    baseSha: string;
+    commits: readonly CommitInfo[];
+    compare: DeployReport['compare'];
+    prKeys: PullRequestKeys;
+    tickets: ReadonlyMap<string, TicketSnapshot>;
+    findings: readonly Finding[];
+    config: RepoConfig;
+    matcher: KeyMatcher;
+  },
+): DeployReport {
+  const { pr, prKeys, tickets, findings } = input;
+  const summary = summarizeDeployKeys(input.commits, input.matcher);
+  const state = findings.length ? 'failure' : 'success';
+  return {
+    kind: 'pull_request',
+    repo: ctx.repo,
+    pullRequest: { number: pr.number, title: pr.title, url: pr.url },
+    productionBranch: pr.baseRef,
+    deployBranch: pr.headRef,
+    productionSha: input.baseSha,
+    deploySha: pr.headSha,
+    trigger: ctx.trigger,
+    evaluatedAt: ctx.evaluatedAt,
+    state,
+    error: null,
+    compare: input.compare,
+    commits: input.commits,
+    tickets: prKeys.keys.map((key) => ({ key, ticket: tickets.get(key) ?? null, commitShas: prKeys.shasByKey.get(key) ?? [] })),
+    reverted: [...summary.reverted].map(([key, shas]) => ({ key, commitShas: shas })),
+    commitsWithoutTicket: commitsWithoutTicket(input.commits, summary.byCommit, input.config),
+    findings,
+    ticketChecksSkipped: false,
+    statusDescription: state === 'failure' ? failureDescription(findings) : pullRequestSuccessDescription(prKeys.keys),
+  };
+}
