@@ -1,6 +1,7 @@
 /**
- * The store's interface: what the app, the web pages and the announcer need. Two implementations live beside it
- * (SQLite by default, PostgreSQL with DATABASE_URL=postgres://…), both through kysely with versioned migrations.
+ * The store's interface: what the app, the web pages and the announcer need. One implementation lives beside it
+ * (kysely-report-store.ts, opened by create-report-store.ts), on two backends: SQLite by default, PostgreSQL with
+ * DATABASE_URL=postgres://…, with versioned migrations (migrations/).
  */
 import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
 

@@ -1,0 +1,493 @@
+/**
+ * The one ReportStore implementation, over kysely; the same queries run on SQLite and PostgreSQL.
+ *
+ * Every write is a single statement (ticket side tables are kept by triggers, see migrations/0001-initial.ts):
+ * - saveReport: INSERT … ON CONFLICT (identity) DO UPDATE … WHERE excluded.evaluated_at >= reports.evaluated_at,
+ *   so concurrent writers neither duplicate a report nor let an older evaluation overwrite a newer one;
+ * - claimAnnouncement: one conditional UPDATE … RETURNING, so two workers cannot both take an announcement.
+ */
+import { sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { DeployReport, ReportState, ReportTrigger, RepoRef } from '../core/domain.js';
+import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
+import type { AnnouncementsTable, StoreDatabase } from './store-database.js';
+
+/** Longest error text kept for an announcement. */
+const MAX_ERROR_LENGTH = 2000;
+
+const LIST_COLUMNS = [
+  'id',
+  'owner',
+  'repo',
+  'kind',
+  'pr_number',
+  'deploy_sha',
+  'production_sha',
+  'state',
+  'trigger',
+  'evaluated_at',
+  'ticket_count',
+  'problem_count',
+  'commit_count',
+  'status_description',
+] as const;
+
+interface ListRow {
+  id: number;
+  owner: string;
+  repo: string;
+  kind: string;
+  pr_number: number;
+  deploy_sha: string;
+  production_sha: string;
+  state: string;
+  trigger: string;
+  evaluated_at: string | Date;
+  ticket_count: number;
+  problem_count: number;
+  commit_count: number;
+  status_description: string;
+}
+
+type AnnouncementRow = Selectable<AnnouncementsTable>;
+
+export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore {
+  const listColumnsOf = (table: 'reports') => LIST_COLUMNS.map((column) => `${table}.${column}` as const);
+
+  return {
+    async saveReport(report: DeployReport): Promise<number> {
+      const now = new Date().toISOString();
+      const identity = {
+        owner: report.repo.owner,
+        repo: report.repo.repo,
+        kind: report.kind,
+        pr_number: pullRequestNumberOf(report),
+        deploy_sha: report.deploySha,
+      };
+      const saved = await db
+        .insertInto('reports')
+        .values({
+          ...identity,
+          production_sha: report.productionSha,
+          state: report.state,
+          trigger: report.trigger,
+          evaluated_at: storedTime(report.evaluatedAt, 'evaluatedAt'),
+          ticket_count: report.tickets.length,
+          problem_count: report.findings.length,
+          commit_count: report.commits.length,
+          status_description: report.statusDescription,
+          ticket_keys: JSON.stringify(ticketKeysOf(report)),
+          report_json: JSON.stringify(report),
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['owner', 'repo', 'kind', 'pr_number', 'deploy_sha'])
+            .doUpdateSet((eb) => ({
+              production_sha: eb.ref('excluded.production_sha'),
+              state: eb.ref('excluded.state'),
+              trigger: eb.ref('excluded.trigger'),
+              evaluated_at: eb.ref('excluded.evaluated_at'),
+              ticket_count: eb.ref('excluded.ticket_count'),
+              problem_count: eb.ref('excluded.problem_count'),
+              commit_count: eb.ref('excluded.commit_count'),
+              status_description: eb.ref('excluded.status_description'),
+              ticket_keys: eb.ref('excluded.ticket_keys'),
+              report_json: eb.ref('excluded.report_json'),
+              updated_at: eb.ref('excluded.updated_at'),
+            }))
+            .where((eb) => eb('excluded.evaluated_at', '>=', eb.ref('reports.evaluated_at'))),
+        )
+        .returning('id')
+        .executeTakeFirst();
+      if (saved !== undefined) return saved.id;
+      // A newer evaluation is already stored: this one is ignored; the row it would have replaced is the answer.
+      const existing = await db
+        .selectFrom('reports')
+        .select('id')
+        .where('owner', '=', identity.owner)
+        .where('repo', '=', identity.repo)
+        .where('kind', '=', identity.kind)
+        .where('pr_number', '=', identity.pr_number)
+        .where('deploy_sha', '=', identity.deploy_sha)
+        .executeTakeFirstOrThrow();
+      return existing.id;
+    },
+
+    async getReport(repo: RepoRef, sha: string): Promise<DeployReport | null> {
+      const row = await db
+        .selectFrom('reports')
+        .select('report_json')
+        .where('owner', '=', repo.owner)
+        .where('repo', '=', repo.repo)
+        .where('deploy_sha', '=', sha)
+        .orderBy(sql`case when kind = 'deploy' then 0 else 1 end`)
+        .orderBy('evaluated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? null : parseStoredReport(row.report_json);
+    },
+
+    async listRepositories(): Promise<RepoSummary[]> {
+      const ranked = db
+        .selectFrom('reports')
+        .select(listColumnsOf('reports'))
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) => ob.partitionBy(['owner', 'repo']).orderBy('evaluated_at', 'desc').orderBy('id', 'desc'))
+            .as('repo_rank'),
+        )
+        .as('ranked');
+      const rows = await db
+        .selectFrom(ranked)
+        .select(LIST_COLUMNS)
+        .where('repo_rank', '=', 1)
+        .orderBy('evaluated_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map((row) => {
+        const latest = toListItem(row);
+        return { repo: latest.repo, latest };
+      });
+    },
+
+    async listReports(repo: RepoRef, page: { limit: number; offset: number }) {
+      const limit = nonNegativeInteger(page.limit, 'limit');
+      const offset = nonNegativeInteger(page.offset, 'offset');
+      const [rows, count] = await Promise.all([
+        db
+          .selectFrom('reports')
+          .select(LIST_COLUMNS)
+          .where('owner', '=', repo.owner)
+          .where('repo', '=', repo.repo)
+          .orderBy('evaluated_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(limit)
+          .offset(offset)
+          .execute(),
+        db
+          .selectFrom('reports')
+          .select((eb) => eb.fn.countAll<number | string | bigint>().as('total'))
+          .where('owner', '=', repo.owner)
+          .where('repo', '=', repo.repo)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { items: rows.map(toListItem), total: Number(count.total) };
+    },
+
+    async reportsForTicket(key: string): Promise<ReportListItem[]> {
+      const rows = await db
+        .selectFrom('reports')
+        .innerJoin('report_tickets', 'report_tickets.report_id', 'reports.id')
+        .select(listColumnsOf('reports'))
+        .where('report_tickets.ticket_key', '=', key)
+        .orderBy('reports.evaluated_at', 'desc')
+        .orderBy('reports.id', 'desc')
+        .execute();
+      return rows.map(toListItem);
+    },
+
+    async latestReportsForTicket(key: string): Promise<ReportListItem[]> {
+      const ranked = db
+        .selectFrom('reports')
+        .innerJoin('report_tickets', 'report_tickets.report_id', 'reports.id')
+        .select(listColumnsOf('reports'))
+        .select((eb) => [
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) =>
+              ob
+                .partitionBy(['reports.owner', 'reports.repo', 'reports.kind'])
+                .orderBy('reports.evaluated_at', 'desc')
+                .orderBy('reports.id', 'desc'),
+            )
+            .as('kind_rank'),
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) =>
+              ob
+                .partitionBy(['reports.owner', 'reports.repo', 'reports.pr_number'])
+                .orderBy('reports.evaluated_at', 'desc')
+                .orderBy('reports.id', 'desc'),
+            )
+            .as('pull_request_rank'),
+        ])
+        .where('report_tickets.ticket_key', '=', key)
+        .as('ranked');
+      const rows = await db
+        .selectFrom(ranked)
+        .select(LIST_COLUMNS)
+        .where((eb) =>
+          eb.or([
+            eb.and([eb('kind', '=', 'deploy'), eb('kind_rank', '=', 1)]),
+            eb.and([eb('pr_number', '<>', 0), eb('pull_request_rank', '=', 1)]),
+          ]),
+        )
+        .orderBy('evaluated_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(toListItem);
+    },
+
+    async createAnnouncement(input) {
+      const now = new Date().toISOString();
+      const inserted = await db
+        .insertInto('announcements')
+        .values({
+          owner: input.repo.owner,
+          repo: input.repo.repo,
+          from_sha: input.fromSha,
+          to_sha: input.toSha,
+          channel: input.channel,
+          is_rollback: input.rollback ? 1 : 0,
+          ticket_keys: JSON.stringify([...new Set(input.ticketKeys)]),
+          state: 'pending' satisfies AnnouncementState,
+          message_ts: null,
+          attempts: 0,
+          last_error: null,
+          lease_until: null,
+          next_attempt_at: null,
+          created_at: now,
+          updated_at: now,
+        })
+        .onConflict((oc) => oc.columns(['owner', 'repo', 'to_sha', 'channel']).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (inserted !== undefined) return { record: toAnnouncementRecord(inserted), created: true };
+      const existing = await db
+        .selectFrom('announcements')
+        .selectAll()
+        .where('owner', '=', input.repo.owner)
+        .where('repo', '=', input.repo.repo)
+        .where('to_sha', '=', input.toSha)
+        .where('channel', '=', input.channel)
+        .executeTakeFirstOrThrow();
+      return { record: toAnnouncementRecord(existing), created: false };
+    },
+
+    async claimAnnouncement(id: number, leaseUntil: Date, now: Date): Promise<AnnouncementRecord | null> {
+      const nowIso = storedTime(now, 'now');
+      const claimed = await db
+        .updateTable('announcements')
+        .set((eb) => ({
+          lease_until: storedTime(leaseUntil, 'leaseUntil'),
+          attempts: eb('attempts', '+', 1),
+          updated_at: nowIso,
+        }))
+        .where('id', '=', id)
+        .where('state', '<>', 'posted')
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+        .returningAll()
+        .executeTakeFirst();
+      return claimed === undefined ? null : toAnnouncementRecord(claimed);
+    },
+
+    async markAnnouncementPosted(id: number, messageTs: string): Promise<void> {
+      await db
+        .updateTable('announcements')
+        .set({
+          state: 'posted' satisfies AnnouncementState,
+          message_ts: messageTs,
+          last_error: null,
+          lease_until: null,
+          next_attempt_at: null,
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        .execute();
+    },
+
+    async markAnnouncementFailed(id: number, error: string, nextAttemptAt: Date): Promise<void> {
+      await db
+        .updateTable('announcements')
+        .set({
+          state: 'failed' satisfies AnnouncementState,
+          last_error: error.slice(0, MAX_ERROR_LENGTH),
+          lease_until: null,
+          next_attempt_at: storedTime(nextAttemptAt, 'nextAttemptAt'),
+          updated_at: new Date().toISOString(),
+        })
+        .where('id', '=', id)
+        // A late failure report must not undo a post that succeeded.
+        .where('state', '<>', 'posted')
+        .execute();
+    },
+
+    async listDueAnnouncements(now: Date): Promise<AnnouncementRecord[]> {
+      const nowIso = storedTime(now, 'now');
+      const rows = await db
+        .selectFrom('announcements')
+        .selectAll()
+        .where('state', '<>', 'posted')
+        .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', nowIso)]))
+        .where((eb) => eb.or([eb('next_attempt_at', 'is', null), eb('next_attempt_at', '<=', nowIso)]))
+        .orderBy('id', 'asc')
+        .execute();
+      return rows.map(toAnnouncementRecord);
+    },
+
+    async latestAnnouncement(repo: RepoRef): Promise<AnnouncementRecord | null> {
+      // By id: the sequence orders inserts across replicas, whatever their clocks say.
+      const row = await db
+        .selectFrom('announcements')
+        .selectAll()
+        .where('owner', '=', repo.owner)
+        .where('repo', '=', repo.repo)
+        .orderBy('id', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      return row === undefined ? null : toAnnouncementRecord(row);
+    },
+
+    async announcementsForTicket(key: string): Promise<AnnouncementRecord[]> {
+      const rows = await db
+        .selectFrom('announcements')
+        .innerJoin('announcement_tickets', 'announcement_tickets.announcement_id', 'announcements.id')
+        .selectAll('announcements')
+        .where('announcement_tickets.ticket_key', '=', key)
+        .orderBy('announcements.id', 'desc')
+        .execute();
+      return rows.map(toAnnouncementRecord);
+    },
+
+    async announcementsForSha(repo: RepoRef, toSha: string): Promise<AnnouncementRecord[]> {
+      const rows = await db
+        .selectFrom('announcements')
+        .selectAll()
+        .where('owner', '=', repo.owner)
+        .where('repo', '=', repo.repo)
+        .where('to_sha', '=', toSha)
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(toAnnouncementRecord);
+    },
+
+    async recordJiraDelivery(deliveryId: string, receivedAt: Date): Promise<boolean> {
+      const inserted = await db
+        .insertInto('jira_deliveries')
+        .values({ delivery_id: deliveryId, received_at: storedTime(receivedAt, 'receivedAt') })
+        .onConflict((oc) => oc.column('delivery_id').doNothing())
+        .returning('delivery_id')
+        .executeTakeFirst();
+      return inserted !== undefined;
+    },
+
+    async close(): Promise<void> {
+      await db.destroy();
+    },
+  };
+}
+
+function pullRequestNumberOf(report: DeployReport): number {
+  const number = report.pullRequest?.number ?? 0;
+  if (!Number.isSafeInteger(number) || number < 0) {
+    throw new Error(`report pull request number must be a non-negative integer, got ${String(number)}`);
+  }
+  return number;
+}
+
+/** Keys the report mentions, shipped or reverted, each once, sorted. */
+export function ticketKeysOf(report: DeployReport): string[] {
+  return [...new Set([...report.tickets.map((t) => t.key), ...report.reverted.map((r) => r.key)])].sort();
+}
+
+/** Fixed-width UTC ISO string, so stored times compare as text on SQLite and parse as timestamptz on PostgreSQL. */
+function storedTime(value: Date | string, what: string): string {
+  const date = typeof value === 'string' ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) throw new Error(`${what} is not a valid time: ${String(value)}`);
+  return date.toISOString();
+}
+
+function readTime(value: string | Date): string {
+  return storedTime(value, 'stored time');
+}
+
+function readOptionalTime(value: string | Date | null): string | null {
+  return value === null ? null : readTime(value);
+}
+
+function nonNegativeInteger(value: number, what: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative integer`);
+  return value;
+}
+
+const REPORT_KINDS: ReadonlySet<string> = new Set<DeployReport['kind']>(['deploy', 'pull_request']);
+const REPORT_STATES: ReadonlySet<string> = new Set<ReportState>(['success', 'failure', 'error']);
+const REPORT_TRIGGERS: ReadonlySet<string> = new Set<ReportTrigger>(['push', 'pull_request', 'recheck', 'jira', 'cli']);
+const ANNOUNCEMENT_STATES: ReadonlySet<string> = new Set<AnnouncementState>(['pending', 'posted', 'failed']);
+
+function oneOf<T extends string>(allowed: ReadonlySet<string>, value: string, what: string): T {
+  if (!allowed.has(value)) throw new Error(`stored ${what} is not recognised: ${JSON.stringify(value)}`);
+  return value as T;
+}
+
+function toListItem(row: ListRow): ReportListItem {
+  return {
+    id: Number(row.id),
+    kind: oneOf<DeployReport['kind']>(REPORT_KINDS, row.kind, 'report kind'),
+    repo: { owner: row.owner, repo: row.repo },
+    deploySha: row.deploy_sha,
+    productionSha: row.production_sha,
+    pullRequestNumber: row.pr_number === 0 ? null : Number(row.pr_number),
+    trigger: oneOf<ReportTrigger>(REPORT_TRIGGERS, row.trigger, 'report trigger'),
+    evaluatedAt: readTime(row.evaluated_at),
+    state: oneOf<ReportState>(REPORT_STATES, row.state, 'report state'),
+    ticketCount: Number(row.ticket_count),
+    problemCount: Number(row.problem_count),
+    commitCount: Number(row.commit_count),
+    statusDescription: row.status_description,
+  };
+}
+
+function toAnnouncementRecord(row: AnnouncementRow): AnnouncementRecord {
+  return {
+    id: Number(row.id),
+    repo: { owner: row.owner, repo: row.repo },
+    fromSha: row.from_sha,
+    toSha: row.to_sha,
+    channel: row.channel,
+    rollback: Boolean(row.is_rollback),
+    ticketKeys: parseStringArray(row.ticket_keys, 'announcement ticket keys'),
+    state: oneOf<AnnouncementState>(ANNOUNCEMENT_STATES, row.state, 'announcement state'),
+    messageTs: row.message_ts,
+    attempts: Number(row.attempts),
+    lastError: row.last_error,
+    leaseUntil: readOptionalTime(row.lease_until),
+    nextAttemptAt: readOptionalTime(row.next_attempt_at),
+    createdAt: readTime(row.created_at),
+    updatedAt: readTime(row.updated_at),
+  };
+}
+
+function parseStringArray(text: string, what: string): string[] {
+  const value: unknown = JSON.parse(text);
+  if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
+    throw new Error(`stored ${what} are not a list of strings`);
+  }
+  return value;
+}
+
+/** The stored JSON is our own, but it is still checked for the fields every reader relies on. */
+function parseStoredReport(text: string): DeployReport {
+  const value: unknown = JSON.parse(text);
+  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
+  const repo = record?.['repo'];
+  const ok =
+    record !== null &&
+    typeof record['kind'] === 'string' &&
+    REPORT_KINDS.has(record['kind']) &&
+    typeof repo === 'object' &&
+    repo !== null &&
+    typeof (repo as Record<string, unknown>)['owner'] === 'string' &&
+    typeof (repo as Record<string, unknown>)['repo'] === 'string' &&
+    typeof record['deploySha'] === 'string' &&
+    typeof record['evaluatedAt'] === 'string' &&
+    Array.isArray(record['tickets']) &&
+    Array.isArray(record['commits']) &&
+    Array.isArray(record['findings']);
+  if (!ok) throw new Error('stored report is not a deploy report');
+  return value as DeployReport;
+}
