@@ -125,21 +125,24 @@ export interface CommitKeyRefs {
 const REVERT_PREFIX = /^Revert\s+"/;
 
 /**
- * Splits one line into the part before a `Revert "…"` chain and the reverted text, and counts how deep the
- * chain is: `Revert "Revert "X""` is depth 2, which re-applies X.
+ * Splits one line into the commit's own text (before the `Revert "…"` chain, and after its last closing quote)
+ * and the reverted text inside the quotes, and counts how deep the chain is: `Revert "Revert "X""` is depth 2,
+ * which re-applies X. `Revert "Add login" (PROJ-7)`: PROJ-7 is the reverting commit's own key, not reverted.
  */
-function splitRevertChain(line: string): { prefix: string; depth: number; inner: string } {
+function splitRevertChain(line: string): { prefix: string; suffix: string; depth: number; inner: string } {
   const stripped = line.replace(/^[\s*\-•]+/, '');
   const at = stripped.search(/Revert\s+"/);
-  if (at < 0) return { prefix: stripped, depth: 0, inner: '' };
-  const prefix = stripped.slice(0, at);
+  if (at < 0) return { prefix: stripped, suffix: '', depth: 0, inner: '' };
   let rest = stripped.slice(at);
   let depth = 0;
   while (REVERT_PREFIX.test(rest)) {
     rest = rest.replace(REVERT_PREFIX, '');
     depth += 1;
   }
-  return { prefix, depth, inner: rest };
+  const close = rest.lastIndexOf('"');
+  const inner = close < 0 ? rest : rest.slice(0, close);
+  const suffix = close < 0 ? '' : rest.slice(close + 1);
+  return { prefix: stripped.slice(0, at), suffix, depth, inner };
 }
 
 /**
@@ -151,7 +154,11 @@ function splitRevertChain(line: string): { prefix: string; depth: number; inner:
 export function extractCommitKeys(message: string, matcher: KeyMatcher): CommitKeyRefs {
   const lines = message.split(/\r?\n/);
   const subject = splitRevertChain(lines[0] ?? '');
-  const subjectIsPureRevert = subject.depth % 2 === 1 && extractKeys(subject.prefix, matcher).length === 0;
+  const ownKeys = (chain: { prefix: string; suffix: string }) => [
+    ...extractKeys(chain.prefix, matcher),
+    ...extractKeys(chain.suffix, matcher),
+  ];
+  const subjectIsPureRevert = subject.depth % 2 === 1 && ownKeys(subject).length === 0;
   const ships = new Set<string>();
   const reverts = new Set<string>();
   lines.forEach((line, i) => {
@@ -160,7 +167,7 @@ export function extractCommitKeys(message: string, matcher: KeyMatcher): CommitK
       if (i === 0 || !subjectIsPureRevert) for (const k of extractKeys(line, matcher)) ships.add(k);
       return;
     }
-    for (const k of extractKeys(chain.prefix, matcher)) ships.add(k);
+    for (const k of ownKeys(chain)) ships.add(k);
     const innerKeys = extractKeys(chain.inner, matcher);
     for (const k of innerKeys) (chain.depth % 2 === 1 ? reverts : ships).add(k);
   });
