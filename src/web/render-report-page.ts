@@ -1,0 +1,282 @@
+/**
+ * The report page: banner, problems first (with what to do), then tickets with their commits, commits without
+ * a ticket, reverts. Pure: a report in, a SafeHtml document out. Every value from commits and JIRA goes through
+ * the `html` builder (escaped) and every external URL through `safeUrl`.
+ */
+import type { CommitInfo, DeployReport, Finding, ReportTicket, RuleId, TicketSnapshot } from '../core/domain.js';
+import { repoPath, reportPath, ticketPath } from '../core/report-path.js';
+import { commitSubject, formatAge, formatUtc, shortSha } from './format-time.js';
+import { html, safeUrl, type HtmlValue, type SafeHtml } from './html.js';
+import { renderPage, type PageContext } from './page-layout.js';
+import { renderRichDoc } from './render-rich-doc.js';
+
+/** The outcome of a "Re-check now" click, shown once above the report (from a fixed set, never reflected text). */
+export type RecheckNotice = 'done' | 'running' | 'failed';
+
+export const RECHECK_NOTICES: readonly RecheckNotice[] = ['done', 'running', 'failed'];
+
+export interface ReportPageContext extends PageContext {
+  /** The visitor's CSRF token for the re-check form. */
+  readonly csrfToken: string;
+  readonly notice: RecheckNotice | null;
+  readonly now: Date;
+}
+
+/** Problem groups, most urgent first. Rules this list does not know come last, under their id. */
+const RULE_ORDER: readonly RuleId[] = [
+  'branch-behind',
+  'unknown-ticket',
+  'ticket-status',
+  'risk-assessment',
+  'post-deploy-checks',
+  'commit-without-ticket',
+];
+
+const RULE_TITLES: Readonly<Record<RuleId, string>> = {
+  'branch-behind': 'Deploy branch is behind production',
+  'unknown-ticket': 'Tickets JIRA does not know',
+  'ticket-status': 'Tickets not ready to deploy',
+  'risk-assessment': 'Missing risk assessment',
+  'post-deploy-checks': 'Missing post-deploy checks',
+  'commit-without-ticket': 'Commits without a ticket',
+};
+
+/** How many items of a long list are shown before the rest is folded into a <details>. */
+const FOLD_AFTER = 25;
+
+function plural(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function folded(items: readonly SafeHtml[], wrap: (items: readonly SafeHtml[]) => SafeHtml, noun: string): SafeHtml {
+  if (items.length <= FOLD_AFTER + 5) return wrap(items);
+  const rest = items.slice(FOLD_AFTER);
+  return html`${wrap(items.slice(0, FOLD_AFTER))}<details><summary>Show ${plural(rest.length, `more ${noun}`, `more ${noun}s`)}</summary>${wrap(rest)}</details>`;
+}
+
+function renderBanner(report: DeployReport, ctx: ReportPageContext): SafeHtml {
+  const problems = report.findings.length;
+  let title: string;
+  let detail: HtmlValue;
+  switch (report.state) {
+    case 'success':
+      title = 'Passing';
+      detail = report.statusDescription;
+      break;
+    case 'failure':
+      title = problems > 0 ? plural(problems, 'problem', 'problems') : 'Failing';
+      detail = report.statusDescription;
+      break;
+    default:
+      title = 'Error';
+      detail = report.error ?? report.statusDescription;
+      break;
+  }
+  const recheck = html`<form method="post" action="${reportPath(report.repo, report.deploySha)}/recheck">
+<input type="hidden" name="csrf" value="${ctx.csrfToken}"><button class="primary" type="submit">Re-check now</button></form>`;
+  return html`<section class="banner ${report.state}" aria-label="Result">
+<div><div class="state" data-state="${report.state}">${title}</div>${detail ? html`<p>${detail}</p>` : null}</div>
+${recheck}
+</section>`;
+}
+
+function renderNotice(notice: RecheckNotice | null): SafeHtml | null {
+  switch (notice) {
+    case 'done':
+      return html`<p class="notice" role="status">Re-checked just now: this is the new result.</p>`;
+    case 'running':
+      return html`<p class="notice" role="status">The re-check is still running. Reload this page in a moment to see its result.</p>`;
+    case 'failed':
+      return html`<p class="notice" role="status">The re-check failed (the app's log has the details). The result below is the previous one.</p>`;
+    default:
+      return null;
+  }
+}
+
+function commitLink(sha: string, commit: CommitInfo | undefined): SafeHtml {
+  return commit?.url
+    ? html`<a class="sha" href="${safeUrl(commit.url)}">${shortSha(sha)}</a>`
+    : html`<code class="sha">${shortSha(sha)}</code>`;
+}
+
+function author(commit: CommitInfo | undefined): string {
+  return commit?.authorLogin ?? commit?.authorName ?? 'unknown author';
+}
+
+function renderCommitItem(sha: string, commit: CommitInfo | undefined, id: string | null, extra: HtmlValue = null): SafeHtml {
+  return html`<li${id ? html` id="${id}"` : null}>${commitLink(sha, commit)} <span class="subject">${
+    commit ? commitSubject(commit.message) : html`<span class="muted">(commit not in this report)</span>`
+  }</span> <span class="muted small">${author(commit)}</span>${extra}</li>`;
+}
+
+const commitList = (items: readonly SafeHtml[]): SafeHtml => html`<ul class="commits">${items}</ul>`;
+
+function findingTarget(finding: Finding, withoutTicket: ReadonlySet<string>): SafeHtml | null {
+  if (finding.ticketKey) return html` <a class="small" href="#ticket-${finding.ticketKey}">${finding.ticketKey}</a>`;
+  if (finding.commitSha && withoutTicket.has(finding.commitSha)) {
+    return html` <a class="small sha" href="#commit-${finding.commitSha}">${shortSha(finding.commitSha)}</a>`;
+  }
+  return null;
+}
+
+function renderProblems(report: DeployReport, withoutTicket: ReadonlySet<string>): SafeHtml {
+  if (report.findings.length === 0) {
+    return report.state === 'error'
+      ? html`<p class="muted">No problems could be concluded: the check ended with an error (see above).</p>`
+      : html`<p class="muted">No problems.</p>`;
+  }
+  const groups = new Map<string, Finding[]>();
+  for (const rule of RULE_ORDER) groups.set(rule, []);
+  for (const finding of report.findings) {
+    const list = groups.get(finding.rule);
+    if (list) list.push(finding);
+    else groups.set(finding.rule, [finding]);
+  }
+  const sections: SafeHtml[] = [];
+  for (const [rule, findings] of groups) {
+    if (findings.length === 0) continue;
+    const title = (RULE_TITLES as Record<string, string | undefined>)[rule] ?? rule;
+    const items = findings.map(
+      (f) => html`<li data-rule="${f.rule}"><div class="summary">${f.summary}${findingTarget(f, withoutTicket)}</div><p class="fix">${f.fix}</p></li>`,
+    );
+    sections.push(
+      html`<div class="group-title">${title} <span class="badge failure">${findings.length}</span></div>${folded(
+        items,
+        (list) => html`<ol class="problems">${list}</ol>`,
+        'problem',
+      )}`,
+    );
+  }
+  return html`${sections}`;
+}
+
+function renderTicketFacts(ticket: TicketSnapshot): SafeHtml {
+  return html`<dl class="facts small">
+<dt>Type</dt><dd>${ticket.type ?? '—'}</dd>
+<dt>Status</dt><dd>${ticket.status ?? '—'}</dd>
+<dt>Assignee</dt><dd>${ticket.assignee ?? 'Unassigned'}</dd>
+${ticket.riskLevel !== null ? html`<dt>Risk level</dt><dd>${ticket.riskLevel}</dd>` : null}
+</dl>`;
+}
+
+function renderTicket(
+  entry: ReportTicket,
+  findings: readonly Finding[],
+  commits: ReadonlyMap<string, CommitInfo>,
+  checksSkipped: boolean,
+): SafeHtml {
+  const { ticket } = entry;
+  const keyPart = ticket
+    ? html`<a class="key" href="${safeUrl(ticket.url)}">${entry.key}</a>`
+    : html`<span class="key">${entry.key}</span>`;
+  const problemBadge =
+    findings.length > 0 ? html`<span class="badge failure">${plural(findings.length, 'problem', 'problems')}</span>` : null;
+  const body = ticket
+    ? html`${renderTicketFacts(ticket)}
+<div class="grid2">
+<section><h4>Risk assessment</h4>${renderRichDoc(ticket.riskAssessment, 'No risk assessment.')}</section>
+<section><h4>Post-deploy checks</h4>${renderRichDoc(ticket.postDeployChecks, 'No post-deploy checks.')}</section>
+</div>`
+    : html`<p class="muted">${checksSkipped ? 'Ticket checks were skipped for this report.' : 'JIRA does not know this ticket.'}</p>`;
+  const commitItems = entry.commitShas.map((sha) => renderCommitItem(sha, commits.get(sha), null));
+  return html`<article class="ticket${findings.length > 0 ? ' has-problems' : ''}" id="ticket-${entry.key}">
+<header>${keyPart} ${ticket ? html`<h3>${ticket.summary}</h3>` : null} ${problemBadge} <a class="small" href="${ticketPath(entry.key)}">all deploys of ${entry.key}</a></header>
+${body}
+<h4>${plural(entry.commitShas.length, 'commit', 'commits')}</h4>
+${folded(commitItems, commitList, 'commit')}
+</article>`;
+}
+
+function renderTickets(report: DeployReport, commits: ReadonlyMap<string, CommitInfo>): SafeHtml {
+  if (report.tickets.length === 0) return html`<p class="muted">No tickets in this deploy.</p>`;
+  const findingsByTicket = new Map<string, Finding[]>();
+  for (const finding of report.findings) {
+    if (!finding.ticketKey) continue;
+    const list = findingsByTicket.get(finding.ticketKey);
+    if (list) list.push(finding);
+    else findingsByTicket.set(finding.ticketKey, [finding]);
+  }
+  // Tickets with problems first, otherwise in the report's order.
+  const withProblems: ReportTicket[] = [];
+  const clean: ReportTicket[] = [];
+  for (const entry of report.tickets) (findingsByTicket.has(entry.key) ? withProblems : clean).push(entry);
+  return html`${[...withProblems, ...clean].map((entry) =>
+    renderTicket(entry, findingsByTicket.get(entry.key) ?? [], commits, report.ticketChecksSkipped),
+  )}`;
+}
+
+function renderCommitsWithoutTicket(report: DeployReport, commits: ReadonlyMap<string, CommitInfo>): SafeHtml {
+  const list = report.commitsWithoutTicket;
+  if (list.length === 0) return html`<p class="muted">Every commit references a ticket.</p>`;
+  const notExempt = list.filter((c) => c.exemptReason === null);
+  const exempt = list.filter((c) => c.exemptReason !== null);
+  const parts: SafeHtml[] = [];
+  if (notExempt.length > 0) {
+    const items = notExempt.map((c) =>
+      renderCommitItem(c.sha, commits.get(c.sha), `commit-${c.sha}`, html` <span class="badge failure">no ticket</span>`),
+    );
+    parts.push(folded(items, commitList, 'commit'));
+  }
+  if (exempt.length > 0) {
+    const items = exempt.map((c) =>
+      renderCommitItem(c.sha, commits.get(c.sha), `commit-${c.sha}`, html` <span class="badge plain">exempt: ${c.exemptReason}</span>`),
+    );
+    parts.push(html`<h4>${plural(exempt.length, 'exempt commit', 'exempt commits')}</h4>${folded(items, commitList, 'commit')}`);
+  }
+  return html`${parts}`;
+}
+
+function renderReverts(report: DeployReport, commits: ReadonlyMap<string, CommitInfo>): SafeHtml {
+  return html`${report.reverted.map(
+    (r) => html`<div class="card"><h3><a href="${ticketPath(r.key)}">${r.key}</a> is taken out by</h3>${commitList(
+      r.commitShas.map((sha) => renderCommitItem(sha, commits.get(sha), null)),
+    )}</div>`,
+  )}`;
+}
+
+function renderFacts(report: DeployReport, ctx: ReportPageContext): SafeHtml {
+  const deployCommit = report.commits.find((c) => c.sha === report.deploySha);
+  const compare = report.compare
+    ? `${report.compare.status}: ahead by ${report.compare.aheadBy}, behind by ${report.compare.behindBy}`
+    : 'not compared';
+  const pr = report.pullRequest
+    ? html`<dt>Pull request</dt><dd><a href="${safeUrl(report.pullRequest.url)}">#${report.pullRequest.number}</a> ${report.pullRequest.title}</dd>`
+    : null;
+  return html`<dl class="facts">
+<dt>Repository</dt><dd><a href="${repoPath(report.repo)}">${report.repo.owner}/${report.repo.repo}</a></dd>
+${pr}
+<dt>Deploy</dt><dd><code>${report.deployBranch}</code> at ${commitLink(report.deploySha, deployCommit)}</dd>
+<dt>Production</dt><dd><code>${report.productionBranch}</code> at <code class="sha">${shortSha(report.productionSha)}</code></dd>
+<dt>Compared</dt><dd>${compare}; ${plural(report.commits.length, 'commit', 'commits')}, ${plural(report.tickets.length, 'ticket', 'tickets')}</dd>
+<dt>Checked</dt><dd><time datetime="${report.evaluatedAt}">${formatUtc(report.evaluatedAt)}</time> <span class="muted">(${formatAge(report.evaluatedAt, ctx.now)}, ${report.trigger})</span></dd>
+</dl>`;
+}
+
+/** The whole report page. */
+export function renderReportPage(report: DeployReport, ctx: ReportPageContext): SafeHtml {
+  const commits = new Map<string, CommitInfo>();
+  for (const commit of report.commits) commits.set(commit.sha, commit);
+  const withoutTicket = new Set(report.commitsWithoutTicket.map((c) => c.sha));
+  const heading = report.pullRequest
+    ? html`Pull request #${report.pullRequest.number} · ${report.repo.owner}/${report.repo.repo}`
+    : html`Deploy ${shortSha(report.deploySha)} · ${report.repo.owner}/${report.repo.repo}`;
+  const skippedNote = report.ticketChecksSkipped
+    ? html`<p class="notice">Ticket checks were skipped (no JIRA configured): only commit references were checked.</p>`
+    : null;
+  const body = html`<h1>${heading}</h1>
+${renderNotice(ctx.notice)}
+${renderBanner(report, ctx)}
+${skippedNote}
+<section id="problems"><h2>Problems${report.findings.length > 0 ? html` <span class="badge failure">${report.findings.length}</span>` : null}</h2>
+${renderProblems(report, withoutTicket)}</section>
+<section id="tickets"><h2>Tickets <span class="badge plain">${report.tickets.length}</span></h2>
+${renderTickets(report, commits)}</section>
+<section id="commits-without-ticket"><h2>Commits without a ticket <span class="badge plain">${report.commitsWithoutTicket.length}</span></h2>
+${renderCommitsWithoutTicket(report, commits)}</section>
+${report.reverted.length > 0 ? html`<section id="reverts"><h2>Reverts <span class="badge plain">${report.reverted.length}</span></h2>${renderReverts(report, commits)}</section>` : null}
+<section id="details"><h2>Details</h2>${renderFacts(report, ctx)}
+<p class="small"><a href="${reportPath(report.repo, report.deploySha)}.json">This report as JSON</a></p></section>
+`;
+  const title = `${report.repo.owner}/${report.repo.repo} ${shortSha(report.deploySha)}`;
+  return renderPage({ title, context: ctx, body });
+}

@@ -1,0 +1,95 @@
+/**
+ * `/tickets/:key`: every report that contains the ticket and, per repository, whether it reached production.
+ * Pure: the route passes only data of repositories the visitor may read.
+ */
+import type { RepoRef, TicketSnapshot } from '../core/domain.js';
+import { repoPath, reportPath } from '../core/report-path.js';
+import type { AnnouncementRecord, ReportListItem } from '../store/report-store.js';
+import { formatAge, formatUtc, shortSha } from './format-time.js';
+import { html, safeUrl, type SafeHtml } from './html.js';
+import { renderPage } from './page-layout.js';
+import { stateBadge, type ListPageContext } from './render-list-pages.js';
+
+export type ProductionStatus =
+  | { readonly kind: 'in-production'; readonly repo: RepoRef; readonly since: string; readonly sha: string }
+  | { readonly kind: 'rolled-back'; readonly repo: RepoRef; readonly at: string; readonly sha: string };
+
+function repoKey(repo: RepoRef): string {
+  return `${repo.owner}/${repo.repo}`.toLowerCase();
+}
+
+/**
+ * Per repository, from the announcements whose deploy contains the ticket (any state: an announcement is
+ * recorded when the deploy reached production, whether or not Slack took the message): in production since the
+ * first deploy after the last rollback that removed it, or rolled back.
+ */
+export function productionStatusByRepo(key: string, announcements: readonly AnnouncementRecord[]): ProductionStatus[] {
+  const upper = key.toUpperCase();
+  const byRepo = new Map<string, AnnouncementRecord[]>();
+  for (const a of announcements) {
+    if (!a.ticketKeys.some((k) => k.toUpperCase() === upper)) continue;
+    const list = byRepo.get(repoKey(a.repo));
+    if (list) list.push(a);
+    else byRepo.set(repoKey(a.repo), [a]);
+  }
+  const result: ProductionStatus[] = [];
+  for (const list of byRepo.values()) {
+    list.sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt) || x.id - y.id);
+    let status: ProductionStatus | null = null;
+    for (const a of list) {
+      if (a.rollback) status = { kind: 'rolled-back', repo: a.repo, at: a.createdAt, sha: a.toSha };
+      else if (status?.kind !== 'in-production') status = { kind: 'in-production', repo: a.repo, since: a.createdAt, sha: a.toSha };
+    }
+    if (status) result.push(status);
+  }
+  return result.sort((x, y) => repoKey(x.repo).localeCompare(repoKey(y.repo)));
+}
+
+export interface TicketPageData {
+  readonly key: string;
+  /** The ticket as the newest readable report saw it, with that report's time; null when none had it. */
+  readonly snapshot: { readonly ticket: TicketSnapshot; readonly evaluatedAt: string } | null;
+  readonly reports: readonly ReportListItem[];
+  readonly production: readonly ProductionStatus[];
+}
+
+function renderProduction(production: readonly ProductionStatus[], now: Date): SafeHtml {
+  if (production.length === 0) {
+    return html`<p class="banner error"><span class="state">Not in production yet</span></p>`;
+  }
+  return html`${production.map((p) =>
+    p.kind === 'in-production'
+      ? html`<p class="banner success"><span><span class="state">In production</span> since <time datetime="${p.since}">${formatUtc(p.since)}</time> (<a href="${reportPath(p.repo, p.sha)}">${p.repo.owner}/${p.repo.repo} ${shortSha(p.sha)}</a>, ${formatAge(p.since, now)})</span></p>`
+      : html`<p class="banner failure"><span><span class="state">Rolled back</span> on <time datetime="${p.at}">${formatUtc(p.at)}</time> (<a href="${reportPath(p.repo, p.sha)}">${p.repo.owner}/${p.repo.repo} ${shortSha(p.sha)}</a>)</span></p>`,
+  )}`;
+}
+
+export function renderTicketPage(data: TicketPageData, ctx: ListPageContext): SafeHtml {
+  const { key, snapshot, reports, production } = data;
+  const about = snapshot
+    ? html`<div class="card"><h3><a href="${safeUrl(snapshot.ticket.url)}">${key}</a> ${snapshot.ticket.summary}</h3>
+<p class="small muted">${snapshot.ticket.type ?? 'Ticket'} · ${snapshot.ticket.status ?? 'no status'} · ${snapshot.ticket.assignee ?? 'Unassigned'} · as of ${formatUtc(snapshot.evaluatedAt)}</p></div>`
+    : null;
+  const rows = reports.map(
+    (item) => html`<tr>
+<td><a href="${repoPath(item.repo)}">${item.repo.owner}/${item.repo.repo}</a></td>
+<td><a href="${reportPath(item.repo, item.deploySha)}" class="sha">${shortSha(item.deploySha)}</a>${item.kind === 'pull_request' && item.pullRequestNumber !== null ? html` <span class="small muted">PR #${item.pullRequestNumber}</span>` : null}</td>
+<td>${stateBadge(item.state)}</td>
+<td><time datetime="${item.evaluatedAt}" title="${formatUtc(item.evaluatedAt)}">${formatAge(item.evaluatedAt, ctx.now)}</time></td>
+<td class="num hide-narrow">${item.problemCount}</td>
+</tr>`,
+  );
+  const table =
+    reports.length === 0
+      ? html`<div class="card"><p>No report${ctx.authEnabled ? ' of a repository you can read' : ''} contains ${key}.</p></div>`
+      : html`<div class="table-wrap"><table>
+<thead><tr><th>Repository</th><th>Deploy</th><th>Result</th><th>Checked</th><th class="num hide-narrow">Problems</th></tr></thead>
+<tbody>${rows}</tbody></table></div>`;
+  const body = html`<h1>${key}</h1>
+${about}
+<h2>Production</h2>
+${renderProduction(production, ctx.now)}
+<h2>Reports containing ${key} <span class="badge plain">${reports.length}</span></h2>
+${table}`;
+  return renderPage({ title: key, context: ctx, body });
+}

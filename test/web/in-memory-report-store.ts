@@ -1,0 +1,102 @@
+/**
+ * An in-memory fake of the store methods the web pages use (WebReportStore), plus helpers to seed it. It follows
+ * the ReportStore contract for those methods: one report per (repo, kind, PR number, deploy SHA), newest first
+ * lists, deploy kind first in getReport.
+ */
+import type { DeployReport, RepoRef } from '../../src/core/domain.js';
+import type { AnnouncementRecord, ReportListItem, RepoSummary } from '../../src/store/report-store.js';
+import type { WebReportStore } from '../../src/web/web-handler.js';
+
+function repoKey(repo: RepoRef): string {
+  return `${repo.owner}/${repo.repo}`.toLowerCase();
+}
+
+function rowKey(report: DeployReport): string {
+  return `${repoKey(report.repo)}|${report.kind}|${report.pullRequest?.number ?? ''}|${report.deploySha}`;
+}
+
+export class InMemoryReportStore implements WebReportStore {
+  private readonly rows = new Map<string, { id: number; report: DeployReport }>();
+  private readonly announcements: AnnouncementRecord[] = [];
+  private readonly deliveries = new Set<string>();
+  private nextId = 1;
+
+  async saveReport(report: DeployReport): Promise<number> {
+    const key = rowKey(report);
+    const existing = this.rows.get(key);
+    if (existing) {
+      if (Date.parse(existing.report.evaluatedAt) > Date.parse(report.evaluatedAt)) return existing.id;
+      existing.report = report;
+      return existing.id;
+    }
+    const id = this.nextId++;
+    this.rows.set(key, { id, report });
+    return id;
+  }
+
+  addAnnouncement(record: Omit<AnnouncementRecord, 'id'>): AnnouncementRecord {
+    const full = { ...record, id: this.nextId++ };
+    this.announcements.push(full);
+    return full;
+  }
+
+  private listItem(id: number, report: DeployReport): ReportListItem {
+    return {
+      id,
+      kind: report.kind,
+      repo: report.repo,
+      deploySha: report.deploySha,
+      productionSha: report.productionSha,
+      pullRequestNumber: report.pullRequest?.number ?? null,
+      trigger: report.trigger,
+      evaluatedAt: report.evaluatedAt,
+      state: report.state,
+      ticketCount: report.tickets.length,
+      problemCount: report.findings.length,
+      commitCount: report.commits.length,
+      statusDescription: report.statusDescription,
+    };
+  }
+
+  private newestFirst(): { id: number; report: DeployReport }[] {
+    return [...this.rows.values()].sort(
+      (a, b) => Date.parse(b.report.evaluatedAt) - Date.parse(a.report.evaluatedAt) || b.id - a.id,
+    );
+  }
+
+  async getReport(repo: RepoRef, sha: string): Promise<DeployReport | null> {
+    const matches = this.newestFirst().filter((r) => repoKey(r.report.repo) === repoKey(repo) && r.report.deploySha === sha);
+    return (matches.find((r) => r.report.kind === 'deploy') ?? matches[0])?.report ?? null;
+  }
+
+  async listRepositories(): Promise<RepoSummary[]> {
+    const seen = new Map<string, RepoSummary>();
+    for (const { id, report } of this.newestFirst()) {
+      if (!seen.has(repoKey(report.repo))) seen.set(repoKey(report.repo), { repo: report.repo, latest: this.listItem(id, report) });
+    }
+    return [...seen.values()];
+  }
+
+  async listReports(repo: RepoRef, page: { limit: number; offset: number }): Promise<{ items: ReportListItem[]; total: number }> {
+    const all = this.newestFirst().filter((r) => repoKey(r.report.repo) === repoKey(repo));
+    return { items: all.slice(page.offset, page.offset + page.limit).map((r) => this.listItem(r.id, r.report)), total: all.length };
+  }
+
+  async reportsForTicket(key: string): Promise<ReportListItem[]> {
+    return this.newestFirst()
+      .filter((r) => r.report.tickets.some((t) => t.key === key) || r.report.reverted.some((t) => t.key === key))
+      .map((r) => this.listItem(r.id, r.report));
+  }
+
+  async announcementsForTicket(key: string): Promise<AnnouncementRecord[]> {
+    return this.announcements
+      .filter((a) => a.ticketKeys.includes(key))
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+  }
+
+  async recordJiraDelivery(deliveryId: string): Promise<boolean> {
+    if (this.deliveries.has(deliveryId)) return false;
+    this.deliveries.add(deliveryId);
+    return true;
+  }
+}

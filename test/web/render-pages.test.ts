@@ -1,0 +1,257 @@
+import { describe, expect, it } from 'vitest';
+import type { DeployReport } from '../../src/core/domain.js';
+import type { AnnouncementRecord } from '../../src/store/report-store.js';
+import { formatAge, formatUtc } from '../../src/web/format-time.js';
+import { renderHistoryPage, renderRepositoriesPage } from '../../src/web/render-list-pages.js';
+import { renderReportPage, type ReportPageContext } from '../../src/web/render-report-page.js';
+import { renderRichDoc } from '../../src/web/render-rich-doc.js';
+import { productionStatusByRepo, renderTicketPage } from '../../src/web/render-ticket-page.js';
+import {
+  fakeSha,
+  FIXTURE_REPO,
+  hostileReport,
+  IMG,
+  makeCommit,
+  makeReport,
+  makeReportTicket,
+  makeTicket,
+  passingReport,
+  SCRIPT,
+} from './web-report-fixtures.js';
+
+const NOW = new Date('2024-05-01T12:00:00Z');
+const ctx: ReportPageContext = { user: { login: 'dana' }, authEnabled: true, csrfToken: 'tok-123', notice: null, now: NOW };
+
+/** Every href and action value in the document. */
+function linkTargets(page: string): string[] {
+  return [...page.matchAll(/\s(?:href|action|src)="([^"]*)"/g)].map((m) => m[1] ?? '');
+}
+
+/** Asserts that the document carries no live markup from the data, only its escaped text. */
+export function expectInert(page: string): void {
+  expect(page).not.toMatch(/<script/i);
+  expect(page).not.toMatch(/<img/i);
+  expect(page).not.toMatch(/<svg/i);
+  expect(page).not.toMatch(/<a href="javascript/i);
+  for (const target of linkTargets(page)) {
+    expect(target, `link target ${target}`).toMatch(/^(https?:\/\/|\/(?!\/)|#|\?)/);
+  }
+  // onerror/onload only ever appear inside escaped text.
+  const handlers = page.match(/on(error|load|mouseover)=/gi) ?? [];
+  const escaped = page.match(/(&lt;img src=x |&lt;svg )on(error|load)=/gi) ?? [];
+  expect(handlers.length).toBe(escaped.length);
+  // No attribute value was closed early by a quote from the data.
+  expect(page).not.toMatch(/"\s*on\w+=/i);
+}
+
+describe('report page', () => {
+  it('shows the problems first, with what to do, before the tickets', () => {
+    const page = renderReportPage(makeReport(), ctx).html;
+    const problems = page.indexOf('id="problems"');
+    const tickets = page.indexOf('id="tickets"');
+    expect(problems).toBeGreaterThan(0);
+    expect(tickets).toBeGreaterThan(problems);
+    expect(page).toContain('PAY-2 has no post-deploy checks');
+    expect(page).toContain('Describe in PAY-2 what to check after the deploy.');
+    expect(page).toMatch(/<div class="state" data-state="failure">1 problem<\/div>/);
+    // The problem links to its ticket, and the ticket with the problem comes first.
+    expect(page).toContain('href="#ticket-PAY-2"');
+    expect(page.indexOf('id="ticket-PAY-2"')).toBeLessThan(page.indexOf('id="ticket-PAY-1"'));
+  });
+
+  it('renders each ticket: key linked to JIRA, summary, type, status, assignee, risk and checks, its commits', () => {
+    const page = renderReportPage(makeReport(), ctx).html;
+    expect(page).toContain('<a class="key" href="https://acme.atlassian.net/browse/PAY-1">PAY-1</a>');
+    expect(page).toContain('Summary of PAY-1');
+    expect(page).toContain('<dt>Type</dt><dd>Story</dd>');
+    expect(page).toContain('<dt>Status</dt><dd>Ready for Deploy</dd>');
+    expect(page).toContain('<dt>Assignee</dt><dd>Dana Developer</dd>');
+    expect(page).toContain('<p>Low risk: behind a feature flag.</p>');
+    expect(page).toContain('<ul><li>Open the payments page</li><li>Check the error rate</li></ul>');
+    expect(page).toContain('No post-deploy checks.');
+    expect(page).toContain(`>${fakeSha('c1').slice(0, 7)}</a> <span class="subject">PAY-1 Add refunds endpoint</span> <span class="muted small">dana</span>`);
+  });
+
+  it('shows the passing and error banners', () => {
+    expect(renderReportPage(passingReport(), ctx).html).toMatch(/data-state="success">Passing<\/div><p>All 2 tickets ready<\/p>/);
+    const error = renderReportPage(makeReport({ state: 'error', error: 'JIRA answered 503', findings: [] }), ctx).html;
+    expect(error).toMatch(/data-state="error">Error<\/div><p>JIRA answered 503<\/p>/);
+  });
+
+  it('has a Re-check form posting to the report with the CSRF token, and a JSON link', () => {
+    const report = makeReport();
+    const page = renderReportPage(report, ctx).html;
+    expect(page).toContain(`<form method="post" action="/deploys/acme/payments/${report.deploySha}/recheck">`);
+    expect(page).toContain('<input type="hidden" name="csrf" value="tok-123">');
+    expect(page).toContain(`href="/deploys/acme/payments/${report.deploySha}.json"`);
+  });
+
+  it('lists commits without a ticket with their exempt reason, and reverts', () => {
+    const lone = makeCommit(fakeSha('lone'), 'Tidy README');
+    const bump = makeCommit(fakeSha('bump'), 'Bump deps');
+    const revert = makeCommit(fakeSha('rev'), 'Revert "PAY-3 Old thing"');
+    const base = makeReport();
+    const report = makeReport({
+      commits: [...base.commits, lone, bump, revert],
+      commitsWithoutTicket: [
+        { sha: lone.sha, exemptReason: null },
+        { sha: bump.sha, exemptReason: 'dependency bump (renovate)' },
+      ],
+      reverted: [{ key: 'PAY-3', commitShas: [revert.sha] }],
+    });
+    const page = renderReportPage(report, ctx).html;
+    expect(page).toMatch(new RegExp(`id="commit-${lone.sha}">.*Tidy README.*no ticket`));
+    expect(page).toContain('exempt: dependency bump (renovate)');
+    expect(page).toContain('<a href="/tickets/PAY-3">PAY-3</a> is taken out by');
+    expect(page).toContain('Revert &quot;PAY-3 Old thing&quot;');
+  });
+
+  it('folds long lists behind a <details> so the page stays readable', () => {
+    const commits = Array.from({ length: 60 }, (_, i) => makeCommit(fakeSha(`m${i}`), `PAY-1 part ${i}`));
+    const report = makeReport({ commits, tickets: [makeReportTicket('PAY-1', commits.map((c) => c.sha))], findings: [] });
+    const page = renderReportPage(report, ctx).html;
+    expect(page).toContain('<summary>Show 35 more commits</summary>');
+    expect(page).toContain('PAY-1 part 59');
+  });
+
+  it('shows a re-check notice from the fixed set only', () => {
+    expect(renderReportPage(makeReport(), { ...ctx, notice: 'done' }).html).toContain('Re-checked just now');
+    expect(renderReportPage(makeReport(), { ...ctx, notice: 'failed' }).html).toContain('The re-check failed');
+  });
+
+  it('renders markup and javascript: links from commits and JIRA inert', () => {
+    const page = renderReportPage(hostileReport(), ctx).html;
+    expectInert(page);
+    // The text is still there, escaped.
+    expect(page).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(page).toContain('<a class="key" href="#">PAY-1</a>');
+    expect(page).toContain('&lt;/code&gt;&lt;/pre&gt;&lt;script&gt;');
+    // Markup in a status that errored, in the PR title, in the exempt reason: escaped too.
+    expect(page).toContain('exempt: &lt;script&gt;alert(1)&lt;/script&gt; exempt');
+  });
+});
+
+describe('rich doc', () => {
+  it('renders each block kind and escapes', () => {
+    const out = renderRichDoc(
+      [
+        { type: 'heading', text: 'Rollback' },
+        { type: 'paragraph', text: 'Flip the <flag>' },
+        { type: 'list', ordered: true, items: ['one', 'two'] },
+        { type: 'code', text: 'kubectl rollout undo' },
+        { type: 'quote', text: 'quoted' },
+      ],
+      'none',
+    ).html;
+    expect(out).toBe(
+      '<div class="doc"><h4>Rollback</h4><p>Flip the &lt;flag&gt;</p><ol><li>one</li><li>two</li></ol><pre><code>kubectl rollout undo</code></pre><blockquote>quoted</blockquote></div>',
+    );
+  });
+
+  it('shows the empty text for an empty or blank document', () => {
+    expect(renderRichDoc([], 'No checks.').html).toBe('<p class="muted small">No checks.</p>');
+    expect(renderRichDoc([{ type: 'paragraph', text: '  ' }], 'No checks.').html).toContain('No checks.');
+  });
+});
+
+describe('list pages', () => {
+  const item = (report: DeployReport, id: number) => ({
+    id,
+    kind: report.kind,
+    repo: report.repo,
+    deploySha: report.deploySha,
+    productionSha: report.productionSha,
+    pullRequestNumber: null,
+    trigger: report.trigger,
+    evaluatedAt: report.evaluatedAt,
+    state: report.state,
+    ticketCount: report.tickets.length,
+    problemCount: report.findings.length,
+    commitCount: report.commits.length,
+    statusDescription: report.statusDescription,
+  });
+
+  it('lists repositories with state, age, ticket and problem counts', () => {
+    const report = makeReport();
+    const page = renderRepositoriesPage([{ repo: FIXTURE_REPO, latest: item(report, 1) }], { ...ctx }).html;
+    expect(page).toContain('<a href="/deploys/acme/payments">acme/payments</a>');
+    expect(page).toContain('<span class="badge failure">failing</span>');
+    expect(page).toContain('2 h ago');
+    expect(page).toMatch(/<td class="num">2<\/td>\s*<td class="num">1<\/td>/);
+  });
+
+  it('paginates the history with newer/older links', () => {
+    const report = makeReport();
+    const page = renderHistoryPage({ repo: FIXTURE_REPO, items: [item(report, 1)], total: 120, page: 2, pageSize: 50 }, ctx).html;
+    expect(page).toContain('Page 2 of 3 (120 reports)');
+    expect(page).toContain('<a href="/deploys/acme/payments" rel="prev">');
+    expect(page).toContain('<a href="/deploys/acme/payments?page=3" rel="next">');
+  });
+});
+
+describe('ticket page', () => {
+  const announcement = (over: Partial<AnnouncementRecord>): AnnouncementRecord => ({
+    id: 1,
+    repo: FIXTURE_REPO,
+    fromSha: fakeSha('from'),
+    toSha: fakeSha('to'),
+    channel: '#deploys',
+    rollback: false,
+    ticketKeys: ['PAY-1'],
+    state: 'posted',
+    messageTs: '1.2',
+    attempts: 1,
+    lastError: null,
+    leaseUntil: null,
+    nextAttemptAt: null,
+    createdAt: '2024-05-01T10:00:00Z',
+    updatedAt: '2024-05-01T10:00:00Z',
+    ...over,
+  });
+
+  it('says since when a ticket is in production, per repository; a later rollback wins', () => {
+    const other = { owner: 'acme', repo: 'web' };
+    const statuses = productionStatusByRepo('PAY-1', [
+      announcement({ id: 1, createdAt: '2024-05-01T10:00:00Z', toSha: fakeSha('a') }),
+      announcement({ id: 2, createdAt: '2024-05-02T10:00:00Z', toSha: fakeSha('b') }),
+      announcement({ id: 3, repo: other, createdAt: '2024-05-01T10:00:00Z', toSha: fakeSha('c'), state: 'failed' }),
+      announcement({ id: 4, repo: other, createdAt: '2024-05-03T10:00:00Z', toSha: fakeSha('d'), rollback: true }),
+    ]);
+    expect(statuses).toEqual([
+      { kind: 'in-production', repo: FIXTURE_REPO, since: '2024-05-01T10:00:00Z', sha: fakeSha('a') },
+      { kind: 'rolled-back', repo: other, at: '2024-05-03T10:00:00Z', sha: fakeSha('d') },
+    ]);
+  });
+
+  it('renders production state and the reports containing the ticket', () => {
+    const report = makeReport();
+    const page = renderTicketPage(
+      {
+        key: 'PAY-1',
+        snapshot: { ticket: makeTicket('PAY-1', { summary: `Refunds ${IMG}` }), evaluatedAt: report.evaluatedAt },
+        reports: [],
+        production: productionStatusByRepo('PAY-1', [announcement({ toSha: report.deploySha })]),
+      },
+      ctx,
+    ).html;
+    expect(page).toContain('In production</span> since <time datetime="2024-05-01T10:00:00Z">2024-05-01 10:00 UTC</time>');
+    expect(page).toContain(`acme/payments ${report.deploySha.slice(0, 7)}</a>`);
+    expect(page).toContain('No report of a repository you can read contains PAY-1.');
+    expectInert(page);
+    const notYet = renderTicketPage({ key: 'PAY-1', snapshot: null, reports: [], production: [] }, ctx).html;
+    expect(notYet).toContain('Not in production yet');
+    expect(notYet).not.toContain(SCRIPT);
+  });
+});
+
+describe('time formatting', () => {
+  it('formats UTC times and ages', () => {
+    expect(formatUtc('2024-05-01T10:05:59Z')).toBe('2024-05-01 10:05 UTC');
+    expect(formatUtc('not a date')).toBe('not a date');
+    expect(formatAge('2024-05-01T11:59:30Z', NOW)).toBe('just now');
+    expect(formatAge('2024-05-01T11:15:00Z', NOW)).toBe('45 min ago');
+    expect(formatAge('2024-04-28T12:00:00Z', NOW)).toBe('3 d ago');
+    expect(formatAge('2024-06-01T12:00:00Z', NOW)).toBe('in the future');
+  });
+});
