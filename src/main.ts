@@ -10,6 +10,7 @@ import { createWorkQueue } from './app/work-queue.js';
 import { unconfiguredTicketSource } from './app/app-services.js';
 import { createJiraTransport } from './jira/jira-transport.js';
 import { createJiraTicketSource } from './jira/jira-ticket-source.js';
+import { createReportStore } from './store/create-report-store.js';
 
 async function main(): Promise<void> {
   process.env.NO_SMEE_SETUP ??= 'true';
@@ -23,8 +24,18 @@ async function main(): Promise<void> {
     : unconfiguredTicketSource;
   if (!env.jira) logger.warn('JIRA_BASE_URL is not set: every deploy check will end in an error status until it is');
   if (!env.publicUrl) logger.warn('PUBLIC_URL is not set: commit statuses will carry no link to the report page');
+  const store = await createReportStore({ databaseUrl: env.databaseUrl, logger });
   const queue = createWorkQueue({ concurrency: env.queueConcurrency, maxPending: env.queueMaxPending, logger });
-  await run(createDeployCheckerApp({ env, tickets, store: null, queue, now: () => new Date(), logger }), { log: logger });
+  const server = await run(createDeployCheckerApp({ env, tickets, store, queue, now: () => new Date(), logger }), { log: logger });
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing queued work');
+    await server.stop();
+    await queue.onIdle();
+    await store.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {
