@@ -61,6 +61,10 @@ button.primary{background:var(--link);border-color:var(--link);color:#fff;font-w
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4rem 0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0}
+dl.facts.inline{display:flex;flex-wrap:wrap;gap:.15rem 1.4rem}
+dl.facts.inline>div{display:flex;gap:.4rem}
+.subline{margin:-.3rem 0 .6rem}
+.subline code{font-size:.95em}
 ol.problems,ul.plain{list-style:none;padding:0;margin:0}
 ol.problems>li{background:var(--card);border:1px solid var(--line);border-left:4px solid var(--bad);border-radius:4px;padding:.55rem .8rem;margin:.45rem 0}
 ol.problems .summary{font-weight:600}
@@ -80,9 +84,11 @@ article.ticket .key{font-weight:700}
 ul.commits{list-style:none;padding:0;margin:.3rem 0}
 ul.commits li{padding:.25rem 0;border-top:1px solid var(--line);display:flex;flex-wrap:wrap;gap:0 .6rem}
 ul.commits li:first-child{border-top:0}
-ul.commits .subject{flex:1 1 20rem}
+ul.commits .subject{flex:1 1 12rem}
 .table-wrap{overflow-x:auto;background:var(--card);border:1px solid var(--line);border-radius:6px}
-table{border-collapse:collapse;width:100%}
+table{border-collapse:collapse;width:100%;overflow-wrap:normal}
+th{white-space:nowrap}
+td time{white-space:nowrap}
 th,td{text-align:left;padding:.45rem .7rem;border-bottom:1px solid var(--line);vertical-align:top}
 th{font-size:.85rem;color:var(--muted);font-weight:600}
 tr:last-child td{border-bottom:0}
@@ -93,10 +99,15 @@ body{font-size:15px}
 main{padding:.6rem}
 .grid2{grid-template-columns:1fr}
 .hide-narrow{display:none}
-th,td{padding:.4rem .45rem}
-header.top input[type=search]{width:7rem}
-dl.facts{grid-template-columns:1fr}
-dl.facts dd{margin-bottom:.3rem}
+table.stack thead{display:none}
+table.stack,table.stack tbody,table.stack tr{display:block}
+table.stack tr{padding:.55rem .75rem;border-bottom:1px solid var(--line)}
+table.stack tr:last-child{border-bottom:0}
+table.stack td{display:inline-block;border:0;padding:.1rem .9rem .1rem 0;text-align:left}
+table.stack td.lead,table.stack td.wide{display:block}
+table.stack td.lead{font-weight:600}
+table.stack td[data-label]::before{content:attr(data-label) " ";color:var(--muted);font-size:.85rem}
+header.top input[type=search]{width:6.5rem}
 }
 `;
 
@@ -128,7 +139,7 @@ export function renderPage({ title, context, body }: PageOptions): SafeHtml {
 <body>
 <header class="top"><div class="bar">
 <a class="brand" href="/deploys">deploy-checker</a>
-<form method="get" action="/tickets" role="search"><input type="search" name="key" placeholder="Ticket, e.g. PROJ-12" aria-label="Ticket key" required><button type="submit">Find</button></form>
+<form method="get" action="/tickets" role="search"><input type="search" name="key" placeholder="PROJ-12" aria-label="Ticket key" required><button type="submit">Find</button></form>
 ${userPart}
 </div></header>
 <main>

@@ -35,20 +35,20 @@ function kindLabel(item: ReportListItem): string {
 export function renderRepositoriesPage(repos: readonly RepoSummary[], ctx: ListPageContext): SafeHtml {
   const rows = repos.map(
     ({ repo, latest }) => html`<tr>
-<td><a href="${repoPath(repo)}">${repo.owner}/${repo.repo}</a></td>
+<td class="lead"><a href="${repoPath(repo)}">${repo.owner}/${repo.repo}</a></td>
 <td>${stateBadge(latest.state)}</td>
 <td><a href="${reportPath(repo, latest.deploySha)}">${when(latest, ctx.now)}</a></td>
-<td class="num">${latest.ticketCount}</td>
-<td class="num">${latest.problemCount}</td>
-<td class="hide-narrow small">${latest.statusDescription}</td>
+<td class="num" data-label="Tickets">${latest.ticketCount}</td>
+<td class="num" data-label="Problems">${latest.problemCount}</td>
+<td class="small wide">${latest.statusDescription}</td>
 </tr>`,
   );
   const body =
     repos.length === 0
       ? html`<h1>Deploys</h1><div class="card"><p>No reports yet${ctx.authEnabled ? ' for repositories you can read' : ''}.</p></div>`
       : html`<h1>Deploys</h1>
-<div class="table-wrap"><table>
-<thead><tr><th>Repository</th><th>Latest</th><th>Checked</th><th class="num">Tickets</th><th class="num">Problems</th><th class="hide-narrow">Status</th></tr></thead>
+<div class="table-wrap"><table class="stack">
+<thead><tr><th>Repository</th><th>Latest</th><th>Checked</th><th class="num">Tickets</th><th class="num">Problems</th><th>Status</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
   return renderPage({ title: 'Deploys', context: ctx, body });
@@ -73,14 +73,14 @@ export function renderHistoryPage(history: HistoryPage, ctx: ListPageContext): S
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const rows = items.map(
     (item) => html`<tr>
-<td><a href="${reportPath(repo, item.deploySha)}" class="sha">${shortSha(item.deploySha)}</a></td>
+<td class="lead"><a href="${reportPath(repo, item.deploySha)}" class="sha">${shortSha(item.deploySha)}</a></td>
 <td>${stateBadge(item.state)}</td>
 <td>${when(item, ctx.now)}</td>
-<td class="hide-narrow">${kindLabel(item)}, ${item.trigger}</td>
-<td class="num">${item.commitCount}</td>
-<td class="num">${item.ticketCount}</td>
-<td class="num">${item.problemCount}</td>
-<td class="hide-narrow small">${item.statusDescription}</td>
+<td>${kindLabel(item)}, ${item.trigger}</td>
+<td class="num" data-label="Commits">${item.commitCount}</td>
+<td class="num" data-label="Tickets">${item.ticketCount}</td>
+<td class="num" data-label="Problems">${item.problemCount}</td>
+<td class="small wide">${item.statusDescription}</td>
 </tr>`,
   );
   const nav = html`<nav class="pages" aria-label="Pages">
@@ -91,8 +91,8 @@ ${page < pages ? html`<a href="${pageLink(repo, page + 1)}" rel="next">Older →
   const table =
     items.length === 0
       ? html`<div class="card"><p>${total === 0 ? 'No reports for this repository.' : html`No reports on this page. <a href="${repoPath(repo)}">Go to the newest</a>.`}</p></div>`
-      : html`<div class="table-wrap"><table>
-<thead><tr><th>Deploy</th><th>Result</th><th>Checked</th><th class="hide-narrow">Kind</th><th class="num">Commits</th><th class="num">Tickets</th><th class="num">Problems</th><th class="hide-narrow">Status</th></tr></thead>
+      : html`<div class="table-wrap"><table class="stack">
+<thead><tr><th>Deploy</th><th>Result</th><th>Checked</th><th>Kind</th><th class="num">Commits</th><th class="num">Tickets</th><th class="num">Problems</th><th>Status</th></tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
   const body = html`<p class="small"><a href="/deploys">← All repositories</a></p>

@@ -25,6 +25,7 @@ export interface ReportPageContext extends PageContext {
 /** Problem groups, most urgent first. Rules this list does not know come last, under their id. */
 const RULE_ORDER: readonly RuleId[] = [
   'branch-behind',
+  'pull-request-without-ticket',
   'unknown-ticket',
   'ticket-status',
   'risk-assessment',
@@ -32,8 +33,10 @@ const RULE_ORDER: readonly RuleId[] = [
   'commit-without-ticket',
 ];
 
-const RULE_TITLES: Readonly<Record<RuleId, string>> = {
+/** Group titles; a rule added later without a title here is shown under its id. */
+const RULE_TITLES: Readonly<Partial<Record<RuleId, string>>> = {
   'branch-behind': 'Deploy branch is behind production',
+  'pull-request-without-ticket': 'Pull request without a ticket',
   'unknown-ticket': 'Tickets JIRA does not know',
   'ticket-status': 'Tickets not ready to deploy',
   'risk-assessment': 'Missing risk assessment',
@@ -135,7 +138,7 @@ function renderProblems(report: DeployReport, withoutTicket: ReadonlySet<string>
   const sections: SafeHtml[] = [];
   for (const [rule, findings] of groups) {
     if (findings.length === 0) continue;
-    const title = (RULE_TITLES as Record<string, string | undefined>)[rule] ?? rule;
+    const title = RULE_TITLES[rule as RuleId] ?? rule;
     const items = findings.map(
       (f) => html`<li data-rule="${f.rule}"><div class="summary">${f.summary}${findingTarget(f, withoutTicket)}</div><p class="fix">${f.fix}</p></li>`,
     );
@@ -151,11 +154,11 @@ function renderProblems(report: DeployReport, withoutTicket: ReadonlySet<string>
 }
 
 function renderTicketFacts(ticket: TicketSnapshot): SafeHtml {
-  return html`<dl class="facts small">
-<dt>Type</dt><dd>${ticket.type ?? '—'}</dd>
-<dt>Status</dt><dd>${ticket.status ?? '—'}</dd>
-<dt>Assignee</dt><dd>${ticket.assignee ?? 'Unassigned'}</dd>
-${ticket.riskLevel !== null ? html`<dt>Risk level</dt><dd>${ticket.riskLevel}</dd>` : null}
+  return html`<dl class="facts inline small">
+<div><dt>Type</dt><dd>${ticket.type ?? '—'}</dd></div>
+<div><dt>Status</dt><dd>${ticket.status ?? '—'}</dd></div>
+<div><dt>Assignee</dt><dd>${ticket.assignee ?? 'Unassigned'}</dd></div>
+${ticket.riskLevel !== null ? html`<div><dt>Risk level</dt><dd>${ticket.riskLevel}</dd></div>` : null}
 </dl>`;
 }
 
@@ -258,12 +261,14 @@ export function renderReportPage(report: DeployReport, ctx: ReportPageContext): 
   for (const commit of report.commits) commits.set(commit.sha, commit);
   const withoutTicket = new Set(report.commitsWithoutTicket.map((c) => c.sha));
   const heading = report.pullRequest
-    ? html`Pull request #${report.pullRequest.number} · ${report.repo.owner}/${report.repo.repo}`
-    : html`Deploy ${shortSha(report.deploySha)} · ${report.repo.owner}/${report.repo.repo}`;
+    ? html`${report.repo.owner}/${report.repo.repo} · pull request #${report.pullRequest.number}`
+    : html`${report.repo.owner}/${report.repo.repo} · deploy ${shortSha(report.deploySha)}`;
+  const subline = html`<p class="muted small subline"><code>${report.deployBranch}</code> → <code>${report.productionBranch}</code> · ${plural(report.commits.length, 'commit', 'commits')} · ${plural(report.tickets.length, 'ticket', 'tickets')} · checked <time datetime="${report.evaluatedAt}" title="${formatUtc(report.evaluatedAt)}">${formatAge(report.evaluatedAt, ctx.now)}</time></p>`;
   const skippedNote = report.ticketChecksSkipped
     ? html`<p class="notice">Ticket checks were skipped (no JIRA configured): only commit references were checked.</p>`
     : null;
   const body = html`<h1>${heading}</h1>
+${subline}
 ${renderNotice(ctx.notice)}
 ${renderBanner(report, ctx)}
 ${skippedNote}

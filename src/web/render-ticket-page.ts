@@ -72,18 +72,18 @@ export function renderTicketPage(data: TicketPageData, ctx: ListPageContext): Sa
     : null;
   const rows = reports.map(
     (item) => html`<tr>
-<td><a href="${repoPath(item.repo)}">${item.repo.owner}/${item.repo.repo}</a></td>
+<td class="lead"><a href="${repoPath(item.repo)}">${item.repo.owner}/${item.repo.repo}</a></td>
 <td><a href="${reportPath(item.repo, item.deploySha)}" class="sha">${shortSha(item.deploySha)}</a>${item.kind === 'pull_request' && item.pullRequestNumber !== null ? html` <span class="small muted">PR #${item.pullRequestNumber}</span>` : null}</td>
 <td>${stateBadge(item.state)}</td>
 <td><time datetime="${item.evaluatedAt}" title="${formatUtc(item.evaluatedAt)}">${formatAge(item.evaluatedAt, ctx.now)}</time></td>
-<td class="num hide-narrow">${item.problemCount}</td>
+<td class="num" data-label="Problems">${item.problemCount}</td>
 </tr>`,
   );
   const table =
     reports.length === 0
       ? html`<div class="card"><p>No report${ctx.authEnabled ? ' of a repository you can read' : ''} contains ${key}.</p></div>`
-      : html`<div class="table-wrap"><table>
-<thead><tr><th>Repository</th><th>Deploy</th><th>Result</th><th>Checked</th><th class="num hide-narrow">Problems</th></tr></thead>
+      : html`<div class="table-wrap"><table class="stack">
+<thead><tr><th>Repository</th><th>Deploy</th><th>Result</th><th>Checked</th><th class="num">Problems</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
   const body = html`<h1>${key}</h1>
 ${about}

@@ -178,7 +178,7 @@ describe('list pages', () => {
     expect(page).toContain('<a href="/deploys/acme/payments">acme/payments</a>');
     expect(page).toContain('<span class="badge failure">failing</span>');
     expect(page).toContain('2 h ago');
-    expect(page).toMatch(/<td class="num">2<\/td>\s*<td class="num">1<\/td>/);
+    expect(page).toMatch(/<td class="num" data-label="Tickets">2<\/td>\s*<td class="num" data-label="Problems">1<\/td>/);
   });
 
   it('paginates the history with newer/older links', () => {
