@@ -221,6 +221,16 @@ describe('could not evaluate (exit 2, one line on stderr)', () => {
     expectOneErrorLine(await run(['check', '--repo', path.join(dir, 'nope'), '--from', 'a', '--to', 'b']), /^deploy-checker: no such directory: /);
   });
 
+  it('a shallow clone (the range could be incomplete)', async () => {
+    const root = temp.make('shallow');
+    const clone = path.join(root, 'clone');
+    s.repo.git(['clone', '-q', '--depth', '1', '--branch', 'deploy', `file://${s.repo.dir}`, clone]);
+    expectOneErrorLine(
+      await run(['check', '--from', 'HEAD~1', '--to', 'HEAD', '--projects', 'PROJ'], { cwd: clone }),
+      /^deploy-checker: \S+ is a shallow clone, so the range may be incomplete: fetch the full history first \(git fetch --unshallow/,
+    );
+  });
+
   it('no projects to look for without JIRA', async () => {
     expectOneErrorLine(await run(['check', '--from', 'v1.0', '--to', 'v1.1']), /^deploy-checker: no JIRA projects to look for: pass --projects PROJ,OPS or set jira\.projects/);
   });

@@ -64,7 +64,7 @@ export function formatReportText(report: DeployReport): string {
 
   if (report.tickets.length > 0) {
     out.push('', `Tickets (${report.tickets.length})`);
-    const width = Math.max(...report.tickets.map((t) => t.key.length));
+    const width = report.tickets.reduce((w, t) => Math.max(w, t.key.length), 0);
     const indent = ' '.repeat(width + 4);
     for (const entry of report.tickets) {
       const t = entry.ticket;
