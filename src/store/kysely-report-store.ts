@@ -253,7 +253,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore 
           created_at: now,
           updated_at: now,
         })
-        .onConflict((oc) => oc.columns(['owner', 'repo', 'to_sha', 'channel']).doNothing())
+        .onConflict((oc) => oc.columns(['owner', 'repo', 'from_sha', 'to_sha', 'channel']).doNothing())
         .returningAll()
         .executeTakeFirst();
       if (inserted !== undefined) return { record: toAnnouncementRecord(inserted), created: true };
@@ -262,6 +262,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore 
         .selectAll()
         .where('owner', '=', input.repo.owner)
         .where('repo', '=', input.repo.repo)
+        .where('from_sha', '=', input.fromSha)
         .where('to_sha', '=', input.toSha)
         .where('channel', '=', input.channel)
         .executeTakeFirstOrThrow();

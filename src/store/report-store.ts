@@ -67,7 +67,10 @@ export interface ReportStore {
   /** The newest deploy report of each repository that contains the ticket, and the newest report of each pull request. */
   latestReportsForTicket(key: string): Promise<ReportListItem[]>;
 
-  /** Records a deploy to announce; unique per (repo, toSha, channel). `created` is false when it already existed. */
+  /**
+   * Records a deploy to announce; unique per (repo, fromSha, toSha, channel), so a rollback to a SHA announced
+   * before is a deploy of its own. `created` is false when it already existed.
+   */
   createAnnouncement(input: {
     repo: RepoRef;
     fromSha: string;

@@ -208,31 +208,37 @@ describe('createDeployAnnouncer: announce', () => {
     expectNockDone(nockState);
   });
 
-  it('reports a conflict instead of posting when production returns to a SHA announced before', async () => {
+  it('announces a return to a SHA announced before (A→B, B→C, C→B) as a deploy of its own', async () => {
     const h = harness();
-    expectSlackPosts(2);
+    expectSlackPosts(3);
     const announcer = h.replica();
     const [A, B, C] = ['a', 'b', 'c'].map((x) => x.repeat(40)) as [string, string, string];
     await announcer.announce(request(announcementInput({ fromSha: A, toSha: B })));
     await announcer.announce(request(announcementInput({ fromSha: B, toSha: C })));
     const res = await announcer.announce(request(announcementInput({ fromSha: C, toSha: B, rollback: true })));
-    expect(res.outcome).toBe('conflict');
-    expect(res.error).toContain(`this deploy (${C}..${B}) cannot be recorded`);
-    expect(h.log.lines().some((l) => l['level'] === 50 && String(l['msg']).includes('cannot be recorded'))).toBe(true);
+    expect(res.outcome).toBe('posted');
+    expect(h.store.all().map((r) => [r.fromSha[0], r.toSha[0], r.rollback, r.state])).toEqual([
+      ['a', 'b', false, 'posted'],
+      ['b', 'c', false, 'posted'],
+      ['c', 'b', true, 'posted'],
+    ]);
     expectNockDone(nockState);
   });
 
-  it('rebuilds the content from the record when a second signal computed another range', async () => {
+  it('a second signal for a recorded deploy maps onto its range and posts the recorded content once', async () => {
     const h = harness();
     const forms = expectSlackPosts(1);
     const recorded = typicalDeploy();
     // The push recorded the deploy and its process died before posting.
     await h.store.createAnnouncement({ repo: recorded.repo, fromSha: FROM_SHA, toSha: TO_SHA, channel: CHANNEL, rollback: false, ticketKeys: ['SHOP-101'] });
     h.truth.set(TO_SHA, { content: recorded, onDeploy: NO_WRITE_BACK });
-    const otherRange = typicalDeploy({ fromSha: 'f'.repeat(40), stories: [] });
-    const res = await h.replica().announce(request(otherRange));
+    // A deployment_status for the same SHA (its own "before" would differ) resolves the range from the store.
+    const range = await resolveDeployRange(h.store, recorded.repo, TO_SHA, 'f'.repeat(40));
+    expect(range.fromSha).toBe(FROM_SHA);
+    const secondSignal = typicalDeploy({ fromSha: range.fromSha! });
+    const res = await h.replica().announce(request(secondSignal));
     expect(res.outcome).toBe('posted');
-    expect(h.loaded).toHaveLength(1);
+    expect(h.store.all()).toHaveLength(1);
     expect(forms[0]!['blocks']).toEqual(buildDeployAnnouncement(recorded).blocks);
     expectNockDone(nockState);
   });

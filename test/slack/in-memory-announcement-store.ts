@@ -49,7 +49,7 @@ export function createInMemoryAnnouncementStore(clock: { now(): Date }): InMemor
     async createAnnouncement(input) {
       await tick();
       const existing = rows.find(
-        (r) => sameRepo(r.repo, input.repo) && r.toSha === input.toSha && r.channel === input.channel,
+        (r) => sameRepo(r.repo, input.repo) && r.fromSha === input.fromSha && r.toSha === input.toSha && r.channel === input.channel,
       );
       if (existing) return { record: copy(existing), created: false };
       const now = clock.now().toISOString();

@@ -370,7 +370,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
     const now = new Date('2024-05-01T12:00:00.000Z');
     const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
 
-    it('creates an announcement once per repository, target SHA and channel', async () => {
+    it('creates an announcement once per repository, range (from → to) and channel', async () => {
       const first = await store.createAnnouncement(deploy);
       expect(first.created).toBe(true);
       expect(first.record).toMatchObject({
@@ -388,8 +388,12 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
         nextAttemptAt: null,
       });
       expect(new Date(first.record.createdAt).toISOString()).toBe(first.record.createdAt);
-      const again = await replica.createAnnouncement({ ...deploy, fromSha: fakeSha('x'), ticketKeys: ['PAY-5'] });
+      const again = await replica.createAnnouncement({ ...deploy, ticketKeys: ['PAY-5'] });
       expect(again).toEqual({ record: first.record, created: false });
+      // The same target reached from elsewhere (a rollback to a SHA announced before) is a deploy of its own.
+      const rollback = await replica.createAnnouncement({ ...deploy, fromSha: fakeSha('later'), rollback: true });
+      expect(rollback.created).toBe(true);
+      expect(rollback.record).toMatchObject({ fromSha: fakeSha('later'), toSha: fakeSha('head'), rollback: true });
       const otherChannel = await store.createAnnouncement({ ...deploy, channel: 'C-OTHER' });
       expect(otherChannel.created).toBe(true);
       expect(otherChannel.record.id).not.toBe(first.record.id);

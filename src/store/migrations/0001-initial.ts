@@ -71,7 +71,8 @@ export function createInitialMigration(dialect: StoreDialect): Migration {
         .addColumn('next_attempt_at', time)
         .addColumn('created_at', time, (col) => col.notNull())
         .addColumn('updated_at', time, (col) => col.notNull())
-        .addUniqueConstraint('announcements_identity', ['owner', 'repo', 'to_sha', 'channel'])
+        // A deploy is a move from one production SHA to another: a rollback to a SHA announced before is a new one.
+        .addUniqueConstraint('announcements_identity', ['owner', 'repo', 'from_sha', 'to_sha', 'channel'])
         .execute();
       await db.schema
         .createIndex('announcements_by_repo_time')
