@@ -1,0 +1,99 @@
+/**
+ * The web handler on the real store (SQLite in memory, through createReportStore and its migrations): the pages
+ * read what the store wrote, the JSON is the report as stored, and JIRA deliveries are de-duplicated by the store.
+ */
+import { createHmac } from 'node:crypto';
+import nock from 'nock';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createReportStore } from '../../src/store/create-report-store.js';
+import type { ReportStore } from '../../src/store/report-store.js';
+import { fakeSha, FIXTURE_REPO, history, makeReport, passingReport } from './web-report-fixtures.js';
+import { silentLogger, startWebServer, type RunningWebServer } from './web-test-server.js';
+
+let store: ReportStore;
+let server: RunningWebServer;
+let onTicketChanged: ReturnType<typeof vi.fn<(key: string) => void>>;
+
+beforeEach(async () => {
+  nock.disableNetConnect();
+  nock.enableNetConnect('127.0.0.1');
+  store = await createReportStore({ databaseUrl: 'sqlite::memory:', logger: silentLogger });
+  onTicketChanged = vi.fn();
+  server = await startWebServer((baseUrl) => ({
+    store,
+    auth: { mode: 'off' },
+    publicUrl: baseUrl,
+    jiraWebhookSecret: 'jira-secret',
+    recheck: async () => {
+      await store.saveReport(passingReport({ evaluatedAt: new Date().toISOString() }));
+    },
+    onTicketChanged,
+    logger: silentLogger,
+    options: { pageSize: 10 },
+  }));
+});
+
+afterEach(async () => {
+  await server.close();
+  await store.close();
+  const done = nock.isDone();
+  nock.cleanAll();
+  nock.enableNetConnect();
+  expect(done).toBe(true);
+});
+
+describe('web pages on the SQLite store', () => {
+  it('lists, pages, serves JSON and ticket pages from what the store saved', async () => {
+    for (const report of history(12)) await store.saveReport(report);
+    const report = makeReport();
+    await store.saveReport(report);
+
+    const list = await (await fetch(`${server.baseUrl}/deploys`)).text();
+    expect(list).toContain('<a href="/deploys/acme/payments">acme/payments</a>');
+
+    const page2 = await (await fetch(`${server.baseUrl}/deploys/acme/payments?page=2`)).text();
+    expect(page2).toContain('Page 2 of 2 (13 reports)');
+
+    const json = await fetch(`${server.baseUrl}/deploys/acme/payments/${report.deploySha}.json`);
+    expect(json.status).toBe(200);
+    expect(await json.json()).toEqual(report);
+
+    const ticket = await (await fetch(`${server.baseUrl}/tickets/PAY-2`)).text();
+    expect(ticket).toContain('Reports containing PAY-2 <span class="badge plain">13</span>');
+    expect(ticket).toContain('Summary of PAY-2');
+
+    const missing = await fetch(`${server.baseUrl}/deploys/acme/payments/${fakeSha('none')}`);
+    expect(missing.status).toBe(404);
+  });
+
+  it('re-checks and shows the newer report the callback saved', async () => {
+    await store.saveReport(makeReport());
+    const path = `/deploys/acme/payments/${makeReport().deploySha}`;
+    const first = await fetch(`${server.baseUrl}${path}`);
+    const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+    const token = /name="csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? '';
+    const res = await fetch(`${server.baseUrl}${path}/recheck`, {
+      method: 'POST',
+      body: `csrf=${encodeURIComponent(token)}`,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    const after = await (await fetch(`${server.baseUrl}${res.headers.get('location') ?? ''}`, { headers: { cookie } })).text();
+    expect(after).toContain('data-state="success">Passing<');
+    expect((await store.getReport(FIXTURE_REPO, makeReport().deploySha))?.state).toBe('success');
+  });
+
+  it('de-duplicates JIRA deliveries through the store', async () => {
+    const body = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'PAY-1' } });
+    const headers = {
+      'content-type': 'application/json',
+      'x-hub-signature': `sha256=${createHmac('sha256', 'jira-secret').update(body).digest('hex')}`,
+      'x-atlassian-webhook-identifier': 'delivery-sqlite-1',
+    };
+    expect((await fetch(`${server.baseUrl}/jira/webhook`, { method: 'POST', body, headers })).status).toBe(202);
+    expect((await fetch(`${server.baseUrl}/jira/webhook`, { method: 'POST', body, headers })).status).toBe(200);
+    expect(onTicketChanged).toHaveBeenCalledTimes(1);
+    expect(onTicketChanged).toHaveBeenCalledWith('PAY-1');
+  });
+});
