@@ -10,6 +10,9 @@ import { html, safeUrl, type SafeHtml } from './html.js';
 import { renderPage } from './page-layout.js';
 import { stateBadge, type ListPageContext } from './render-list-pages.js';
 
+/** The ticket page lists at most this many reports (newest first). */
+export const MAX_REPORT_ROWS = 200;
+
 export type ProductionStatus =
   | { readonly kind: 'in-production'; readonly repo: RepoRef; readonly since: string; readonly sha: string }
   | { readonly kind: 'rolled-back'; readonly repo: RepoRef; readonly at: string; readonly sha: string };
@@ -70,7 +73,8 @@ export function renderTicketPage(data: TicketPageData, ctx: ListPageContext): Sa
     ? html`<div class="card"><h3><a href="${safeUrl(snapshot.ticket.url)}">${key}</a> ${snapshot.ticket.summary}</h3>
 <p class="small muted">${snapshot.ticket.type ?? 'Ticket'} · ${snapshot.ticket.status ?? 'no status'} · ${snapshot.ticket.assignee ?? 'Unassigned'} · as of ${formatUtc(snapshot.evaluatedAt)}</p></div>`
     : null;
-  const rows = reports.map(
+  const shown = reports.slice(0, MAX_REPORT_ROWS);
+  const rows = shown.map(
     (item) => html`<tr>
 <td class="lead"><a href="${repoPath(item.repo)}">${item.repo.owner}/${item.repo.repo}</a></td>
 <td><a href="${reportPath(item.repo, item.deploySha)}" class="sha">${shortSha(item.deploySha)}</a>${item.kind === 'pull_request' && item.pullRequestNumber !== null ? html` <span class="small muted">PR #${item.pullRequestNumber}</span>` : null}</td>
@@ -84,7 +88,9 @@ export function renderTicketPage(data: TicketPageData, ctx: ListPageContext): Sa
       ? html`<div class="card"><p>No report${ctx.authEnabled ? ' of a repository you can read' : ''} contains ${key}.</p></div>`
       : html`<div class="table-wrap"><table class="stack">
 <thead><tr><th>Repository</th><th>Deploy</th><th>Result</th><th>Checked</th><th class="num">Problems</th></tr></thead>
-<tbody>${rows}</tbody></table></div>`;
+<tbody>${rows}</tbody></table></div>${
+          reports.length > shown.length ? html`<p class="muted small">The ${reports.length - shown.length} older reports are not listed.</p>` : null
+        }`;
   const body = html`<h1>${key}</h1>
 ${about}
 <h2>Production</h2>

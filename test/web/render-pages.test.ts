@@ -5,7 +5,7 @@ import { formatAge, formatUtc } from '../../src/web/format-time.js';
 import { renderHistoryPage, renderRepositoriesPage } from '../../src/web/render-list-pages.js';
 import { renderReportPage, type ReportPageContext } from '../../src/web/render-report-page.js';
 import { renderRichDoc } from '../../src/web/render-rich-doc.js';
-import { productionStatusByRepo, renderTicketPage } from '../../src/web/render-ticket-page.js';
+import { MAX_REPORT_ROWS, productionStatusByRepo, renderTicketPage } from '../../src/web/render-ticket-page.js';
 import {
   fakeSha,
   FIXTURE_REPO,
@@ -242,6 +242,21 @@ describe('ticket page', () => {
     const notYet = renderTicketPage({ key: 'PAY-1', snapshot: null, reports: [], production: [] }, ctx).html;
     expect(notYet).toContain('Not in production yet');
     expect(notYet).not.toContain(SCRIPT);
+  });
+});
+
+describe('ticket page length', () => {
+  it('lists at most MAX_REPORT_ROWS reports and says how many older ones are left out', () => {
+    const report = makeReport();
+    const item = {
+      id: 1, kind: report.kind, repo: report.repo, deploySha: report.deploySha, productionSha: report.productionSha,
+      pullRequestNumber: null, trigger: report.trigger, evaluatedAt: report.evaluatedAt, state: report.state,
+      ticketCount: 2, problemCount: 1, commitCount: 2, statusDescription: report.statusDescription,
+    };
+    const reports = Array.from({ length: MAX_REPORT_ROWS + 7 }, (_, i) => ({ ...item, id: i }));
+    const page = renderTicketPage({ key: 'PAY-1', snapshot: null, reports, production: [] }, ctx).html;
+    expect((page.match(/<td class="lead">/g) ?? []).length).toBe(MAX_REPORT_ROWS);
+    expect(page).toContain('The 7 older reports are not listed.');
   });
 });
 
