@@ -157,11 +157,13 @@ describe('reverts in kafka 3.6.0..3.7.0', () => {
     ]);
   });
 
-  it('KAFKA-14412 is reverted by KAFKA-16089, which ships', () => {
-    expect(summary.shipped.has('KAFKA-14412')).toBe(false);
-    expect(subjectsOf('KAFKA-14412', summary.reverted).at(-1)).toBe(
+  it('KAFKA-16089 reverts one KAFKA-14412 commit (20a2230); #14839 of KAFKA-14412 stays, so KAFKA-14412 still ships', () => {
+    expect(summary.reverted.has('KAFKA-14412')).toBe(false);
+    expect(subjectsOf('KAFKA-14412', summary.shipped)).toEqual([
+      'KAFKA-14412: Add ProcessingThread tag interface (#14839)',
+      'KAFKA-14412: Better Rocks column family management (#14852)',
       'KAFKA-16089: Revert "KAFKA-14412: Better Rocks column family management" (#15145)',
-    );
+    ]);
     expect(subjectsOf('KAFKA-16089', summary.shipped)).toEqual([
       'KAFKA-16089: Revert "KAFKA-14412: Better Rocks column family management" (#15145)',
     ]);
@@ -173,6 +175,18 @@ describe('reverts in kafka 3.6.0..3.7.0', () => {
       'KAFKA-16086: Fix memory leak in RocksDBStore (#15135)',
       'KAFKA-16089: Revert "KAFKA-14412: Better Rocks column family management" (#15145)',
     ]);
+  });
+});
+
+describe('reverts in kafka 3.6.0..3.7.0 that name their commit', () => {
+  const file = corpusFile('kafka__3.6.0..3.7.0.json');
+  const summary = summarizeDeployKeys([...file.commits].reverse(), createKeyMatcher({ projects: file.projectKeys }));
+  it('KAFKA-16101: only its follow-up f7882a2 is reverted, #15193 still ships', () => {
+    expect(summary.shipped.has('KAFKA-16101')).toBe(true);
+    expect(summary.reverted.has('KAFKA-16101')).toBe(false);
+  });
+  it('exactly KAFKA-16086 is taken out of the 3.7.0 release', () => {
+    expect(sorted(summary.reverted.keys())).toEqual(['KAFKA-16086']);
   });
 });
 

@@ -62,7 +62,10 @@ const punctuation: KeyRow[] = [
   { name: 'PROJ-910: of the corpus punctuation list', text: 'PROJ-910: Fix reader', keys: ['PROJ-910'] },
   { name: 'a key at the very end of the text', text: 'Add login page for PROJ-12', keys: ['PROJ-12'] },
   { name: 'a key after a leading space', text: ' KAFKA-15629: Update the timestamped store adapter', keys: ['KAFKA-15629'] },
-  { name: 'a key glued to a snake_case identifier (my_PROJ-12) is rejected', text: 'Rename my_PROJ-12 helper', keys: [] },
+  { name: 'an upper-case key after an underscore (fix_PROJ-12) is accepted', text: 'Merge fix_PROJ-12 into deploy', keys: ['PROJ-12'] },
+  { name: 'an upper-case key after a dash (hotfix-PROJ-12-login) is accepted', text: 'Merge branch hotfix-PROJ-12-login', keys: ['PROJ-12'] },
+  { name: 'a lower-case key after an underscore (my_proj-12) is rejected', text: 'Rename my_proj-12 helper', keys: [] },
+  { name: 'a key after a dot (v1.PROJ-12) is rejected', text: 'tag v1.PROJ-12', keys: [] },
 ];
 
 const severalKeys: KeyRow[] = [
@@ -216,7 +219,8 @@ describe('findKeyLikeTokens (projects PROJ, KAFKA, PARQUET configured)', () => {
     { name: 'finds the typo KAKFA-15629', text: 'KAKFA-15629: Update the timestamped store adapter (#14562)', tokens: ['KAKFA-15629'] },
     { name: 'does not report a configured key', text: 'KAFKA-15629: Update the adapter', tokens: [] },
     { name: 'does not report a configured key written in another case', text: 'Kafka-14748: Relax requirement', tokens: [] },
-    { name: 'reports other key-shaped tokens such as CVE-2023 and KIP-714', text: 'Fix CVE-2023-4586, see KIP-714', tokens: ['CVE-2023', 'KIP-714'] },
+    { name: 'does not report known non-keys such as CVE-2023 and KIP-714 (no "typo?" hint for them)', text: 'Fix CVE-2023-4586, see KIP-714', tokens: [] },
+    { name: 'reports a typo of a project key', text: 'KAKFA-15629: Update upgrade-guide.html', tokens: ['KAKFA-15629'] },
     { name: 'reports keys of other projects', text: 'Needs HADOOP-18103 and SPARK-42382', tokens: ['HADOOP-18103', 'SPARK-42382'] },
     { name: 'ignores lower-case tokens', text: 'kakfa-15629: typo', tokens: [] },
     { name: 'ignores tokens inside paths', text: 'see /tmp/KAKFA-1', tokens: [] },
@@ -334,7 +338,8 @@ describe('extractCommitKeys: what one commit ships and reverts', () => {
       reverts: [],
     },
   ])('$name', ({ message, ships, reverts }) => {
-    expect(extractCommitKeys(message, matcher)).toEqual({ ships, reverts });
+    const refs = extractCommitKeys(message, matcher);
+    expect({ ships: refs.ships, reverts: refs.reverts }).toEqual({ ships, reverts });
   });
 });
 
@@ -372,5 +377,69 @@ describe('summarizeDeployKeys: net effect of a range, oldest first', () => {
       b2: { ships: [], reverts: ['PROJ-1'] },
       f6: { ships: [], reverts: [] },
     });
+  });
+});
+
+describe('summarizeDeployKeys: reverts that name the commit they revert', () => {
+  const m = createKeyMatcher({ projects: ['PROJ'] });
+  const sha = (n: number) => String(n).repeat(40).slice(0, 40);
+
+  it('a revert of one follow-up commit leaves the story shipping', () => {
+    const s = summarizeDeployKeys(
+      [
+        { sha: sha(1), message: 'PROJ-1: first part' },
+        { sha: sha(2), message: 'PROJ-1: follow-up' },
+        { sha: sha(3), message: `Revert "PROJ-1: follow-up"\n\nThis reverts commit ${sha(2)}.` },
+      ],
+      m,
+    );
+    expect([...s.shipped.keys()]).toEqual(['PROJ-1']);
+    expect(s.reverted.size).toBe(0);
+  });
+
+  it('reverting every commit of a story takes it out', () => {
+    const s = summarizeDeployKeys(
+      [
+        { sha: sha(1), message: 'PROJ-1: only part' },
+        { sha: sha(3), message: `Revert "PROJ-1: only part"\n\nThis reverts commit ${sha(1).slice(0, 12)}.` },
+      ],
+      m,
+    );
+    expect(s.shipped.size).toBe(0);
+    expect([...s.reverted.keys()]).toEqual(['PROJ-1']);
+  });
+
+  it('reverting the revert brings the story back', () => {
+    const s = summarizeDeployKeys(
+      [
+        { sha: sha(1), message: 'PROJ-1: only part' },
+        { sha: sha(2), message: `Revert "PROJ-1: only part"\n\nThis reverts commit ${sha(1)}.` },
+        { sha: sha(3), message: `Revert "Revert "PROJ-1: only part""\n\nThis reverts commit ${sha(2)}.` },
+      ],
+      m,
+    );
+    expect([...s.shipped.keys()]).toEqual(['PROJ-1']);
+  });
+
+  it('a revert of a commit already in production does not cancel the story shipping in this range', () => {
+    const s = summarizeDeployKeys(
+      [
+        { sha: sha(1), message: 'PROJ-1: second attempt' },
+        { sha: sha(2), message: `Revert "PROJ-1: first attempt"\n\nThis reverts commit ${'f'.repeat(40)}.` },
+      ],
+      m,
+    );
+    expect([...s.shipped.keys()]).toEqual(['PROJ-1']);
+  });
+
+  it('a revert that names no commit cancels the earlier commits of the keys it reverts', () => {
+    const s = summarizeDeployKeys(
+      [
+        { sha: sha(1), message: 'PROJ-1: only part' },
+        { sha: sha(2), message: 'Revert "PROJ-1: only part" (#12)' },
+      ],
+      m,
+    );
+    expect([...s.reverted.keys()]).toEqual(['PROJ-1']);
   });
 });

@@ -5,7 +5,8 @@
  * - Only keys of configured projects count. A project key is matched exactly; the denylist of well-known
  *   non-key prefixes (CVE, UTF, ISO, SHA, KIP, PR, GH, JDK, RFC, …) applies when the project list was not
  *   configured explicitly but discovered from the JIRA instance.
- * - `PROJ-12` (upper case, dash) is accepted anywhere, also after `/` (browse URLs, branch names).
+ * - `PROJ-12` (upper case, dash) is accepted anywhere, also after `/`, `-` or `_` (browse URLs, branch names
+ *   such as `hotfix-PROJ-12-login` or `fix_PROJ-12`), but not after `.`.
  * - `Proj-12` / `proj-12` (other case, dash) is accepted when it stands alone as a word: not after `/`, `.`,
  *   `-`, a letter or digit (so `/tmp/kafka-123`, `apache-parquet-1.13.0`, `kafka-3.6.2.jar` are not keys).
  * - `PROJ_12` (upper case, underscore) is accepted anywhere a dash form would be.
@@ -65,16 +66,16 @@ function acceptMatch(text: string, index: number, whole: string, project: string
   const exactCase = project === project.toUpperCase() && /[A-Z]/.test(project);
   const before = index > 0 ? text[index - 1] : '';
   const after = text.slice(index + whole.length, index + whole.length + 2);
-  if (before === '_') return false;
   // Versions: PROJ-1.2, apache-parquet-1.13.0
   if (/^\.[0-9]/.test(after)) return false;
   if (sep === '_' && !exactCase) return false;
   if (!exactCase) {
+    if (before === '_') return false;
     // Lower/mixed case must stand alone: not part of a path, file name or hyphenated word.
     if (before === '/' || before === '.' || before === '-' || before === '\\') return false;
     if (/^\.[A-Za-z]/.test(after)) return false;
     if (/^-[0-9]/.test(after)) return false;
-  } else if (before === '-' || before === '.') {
+  } else if (before === '.') {
     return false;
   }
   return true;
@@ -102,14 +103,14 @@ export function extractKeys(text: string, matcher: KeyMatcher): string[] {
   return found;
 }
 
-/** Key-shaped tokens that are not keys of a configured project (typos like KAKFA-1, CVE-2023, KIP-714). */
+/** Key-shaped tokens that may be typos of a key (KAKFA-1): not a configured project, not a known non-key (CVE, KIP…). */
 export function findKeyLikeTokens(text: string, matcher: KeyMatcher): string[] {
   const out = new Set<string>();
   matcher.keyLike.lastIndex = 0;
   for (let m = matcher.keyLike.exec(text); m; m = matcher.keyLike.exec(text)) {
     const project = m[1]!;
     if (project !== project.toUpperCase()) continue;
-    if (matcher.projects.has(project)) continue;
+    if (matcher.projects.has(project) || NON_KEY_PREFIXES.has(project)) continue;
     out.add(`${project}-${m[2]}`);
   }
   return [...out];
@@ -120,7 +121,11 @@ export interface CommitKeyRefs {
   readonly ships: readonly string[];
   /** Keys whose change this commit takes back (`Revert "PROJ-1: …"`). */
   readonly reverts: readonly string[];
+  /** Commits this one names as reverted (`This reverts commit <sha>.`), lower-case, possibly abbreviated. */
+  readonly revertsCommits?: readonly string[];
 }
+
+const REVERTS_COMMIT = /\bThis reverts commit ([0-9a-f]{7,40})\b/gi;
 
 const REVERT_PREFIX = /^Revert\s+"/;
 
@@ -172,7 +177,8 @@ export function extractCommitKeys(message: string, matcher: KeyMatcher): CommitK
     for (const k of innerKeys) (chain.depth % 2 === 1 ? reverts : ships).add(k);
   });
   for (const k of ships) reverts.delete(k);
-  return { ships: [...ships], reverts: [...reverts] };
+  const revertsCommits = [...message.matchAll(REVERTS_COMMIT)].map((m) => m[1]!.toLowerCase());
+  return { ships: [...ships], reverts: [...reverts], ...(revertsCommits.length ? { revertsCommits } : {}) };
 }
 
 export interface KeyedCommit {
@@ -183,33 +189,66 @@ export interface KeyedCommit {
 export interface DeployKeySummary {
   /** Keys that this deploy ships, with the commits that reference them (oldest first). */
   readonly shipped: ReadonlyMap<string, readonly string[]>;
-  /** Keys whose change this deploy takes out (the last word on them in the range is a revert). */
+  /** Keys whose change this deploy takes out: every commit that shipped them in the range is reverted. */
   readonly reverted: ReadonlyMap<string, readonly string[]>;
   /** Per commit sha: what it ships and reverts. */
   readonly byCommit: ReadonlyMap<string, CommitKeyRefs>;
 }
 
 /**
- * Net effect of a range of commits given oldest first: a key ships when its last mention in the range applies
- * it (so a revert followed by a re-apply ships), and is reverted when the last mention reverts it.
+ * Net effect of a range of commits given oldest first. Each commit is alive until a later commit reverts it:
+ * - a revert that names its target (`This reverts commit <sha>`, as git writes it) kills exactly that commit, and
+ *   reverting a revert brings back what it had killed (`Revert "Revert "…""`);
+ * - a revert without such a line kills every earlier commit that shipped the keys it reverts.
+ * A key ships when at least one commit that ships it is alive (so a revert and its re-apply ship, and a story
+ * whose last follow-up alone was reverted still ships); it is reverted when it has reverts and no live commit.
  */
 export function summarizeDeployKeys(commitsOldestFirst: readonly KeyedCommit[], matcher: KeyMatcher): DeployKeySummary {
-  const last = new Map<string, 'ships' | 'reverts'>();
-  const shasByKey = new Map<string, string[]>();
   const byCommit = new Map<string, CommitKeyRefs>();
+  const shasByKey = new Map<string, string[]>();
+  const shippers = new Map<string, string[]>();
+  const reverters = new Map<string, string[]>();
+  const alive = new Map<string, boolean>();
+  const killedBy = new Map<string, string[]>();
+  const push = (map: Map<string, string[]>, key: string, sha: string) => {
+    const list = map.get(key);
+    if (list) list.push(sha);
+    else map.set(key, [sha]);
+  };
+  const resolve = (abbrev: string): string | undefined => {
+    if (abbrev.length === 40) return alive.has(abbrev) ? abbrev : undefined;
+    for (const sha of alive.keys()) if (sha.toLowerCase().startsWith(abbrev)) return sha;
+    return undefined;
+  };
+  const kill = (sha: string, by: string) => {
+    if (!alive.get(sha)) return;
+    alive.set(sha, false);
+    push(killedBy, by, sha);
+    for (const revived of killedBy.get(sha) ?? []) alive.set(revived, true);
+  };
+
   for (const commit of commitsOldestFirst) {
     const refs = extractCommitKeys(commit.message, matcher);
     byCommit.set(commit.sha, refs);
-    for (const k of refs.ships) last.set(k, 'ships');
-    for (const k of refs.reverts) last.set(k, 'reverts');
-    for (const k of [...refs.ships, ...refs.reverts]) {
-      const list = shasByKey.get(k) ?? [];
-      list.push(commit.sha);
-      shasByKey.set(k, list);
+    if (refs.revertsCommits?.length) {
+      for (const abbrev of refs.revertsCommits) {
+        const target = resolve(abbrev);
+        if (target) kill(target, commit.sha);
+      }
+    } else {
+      for (const key of refs.reverts) for (const sha of shippers.get(key) ?? []) kill(sha, commit.sha);
     }
+    alive.set(commit.sha, true);
+    for (const k of refs.ships) push(shippers, k, commit.sha);
+    for (const k of refs.reverts) push(reverters, k, commit.sha);
+    for (const k of new Set([...refs.ships, ...refs.reverts])) push(shasByKey, k, commit.sha);
   }
+
   const shipped = new Map<string, string[]>();
   const reverted = new Map<string, string[]>();
-  for (const [key, verdict] of last) (verdict === 'ships' ? shipped : reverted).set(key, shasByKey.get(key) ?? []);
+  for (const [key, shas] of shasByKey) {
+    if ((shippers.get(key) ?? []).some((sha) => alive.get(sha))) shipped.set(key, shas);
+    else if (reverters.has(key)) reverted.set(key, shas);
+  }
   return { shipped, reverted, byCommit };
 }

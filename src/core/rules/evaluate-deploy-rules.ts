@@ -65,7 +65,7 @@ export function branchBehindFinding(range: Pick<DeployRange, 'status' | 'behindB
   return {
     rule: 'branch-behind',
     summary: `deploying this would roll back ${n} commit${n === 1 ? '' : 's'} of production`,
-    fix: `${range.deployBranch} is ${range.status} ${range.productionBranch} by ${n} commit${n === 1 ? '' : 's'}: merge ${range.productionBranch} into ${range.deployBranch} (git merge origin/${range.productionBranch}) and push again.`,
+    fix: `${range.deployBranch} ${range.status === 'behind' ? 'is behind' : 'has diverged from'} ${range.productionBranch}${range.status === 'diverged' ? ' and is behind it' : ''} by ${n} commit${n === 1 ? '' : 's'}: merge ${range.productionBranch} into ${range.deployBranch} (git merge origin/${range.productionBranch}) and push again.`,
   };
 }
 
