@@ -11,7 +11,15 @@ import { resolveDeployRange } from '../../src/slack/resolve-deploy-range.js';
 import { createSlackPoster } from '../../src/slack/slack-poster.js';
 import type { AnnouncementRecord } from '../../src/store/report-store.js';
 import { announcementInput, doc, FROM_SHA, story, TO_SHA, typicalDeploy } from './deploy-announcement-fixtures.js';
-import { createFetchJiraWriter } from './fetch-jira-writer.js';
+import { pino } from 'pino';
+import { createJiraTransport } from '../../src/jira/jira-transport.js';
+import { createJiraWriter } from '../../src/jira/jira-writer.js';
+
+/** The app's real writer, over Data Center's REST v2 with a PAT. */
+const createFetchJiraWriter = (baseUrl: string) =>
+  createJiraWriter(
+    createJiraTransport({ baseUrl, auth: { kind: 'datacenter', pat: 'jira-test-token' }, logger: pino({ level: 'silent' }), maxAttempts: 1 }),
+  );
 import { createInMemoryAnnouncementStore } from './in-memory-announcement-store.js';
 import type { InMemoryAnnouncementStore } from './in-memory-announcement-store.js';
 import { captureLogger, expectNockDone, manualClock, SLACK_API_URL, SLACK_ORIGIN, SLACK_TOKEN, slackForm, useStrictNock } from './slack-test-support.js';
