@@ -4,7 +4,9 @@
  * - WEB_AUTH=github (the default whenever GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are set): GitHub sign-in;
  *   needs GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET (at least 32 characters).
  * - WEB_AUTH=off: everything visible to everyone who reaches the server; for local use only.
- * - Neither set: a configuration error (fail closed rather than publish reports).
+ * - Neither WEB_AUTH nor the client id/secret set: off when PUBLIC_URL is unset or names this machine
+ *   (localhost, 127.0.0.1, [::1]); otherwise a configuration error, so that a server reachable by others never
+ *   publishes its reports just because sign-in was forgotten (set WEB_AUTH=off to mean it).
  * GitHub Enterprise Server: GHE_HOST (and GHE_PROTOCOL, default https), as Probot reads them.
  */
 
@@ -25,6 +27,17 @@ export class WebAuthConfigError extends Error {
 
 export const MIN_SESSION_SECRET_LENGTH = 32;
 
+/** True when PUBLIC_URL is unset or points at this machine. */
+function isLocalPublicUrl(publicUrl: string | undefined): boolean {
+  const value = publicUrl?.trim() ?? '';
+  if (value === '') return true;
+  try {
+    return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(value).hostname);
+  } catch {
+    return false;
+  }
+}
+
 export function webAuthFromEnv(env: Readonly<Record<string, string | undefined>>): WebAuthConfig {
   const mode = env['WEB_AUTH']?.trim().toLowerCase() || null;
   const clientId = env['GITHUB_CLIENT_ID']?.trim() || null;
@@ -34,8 +47,9 @@ export function webAuthFromEnv(env: Readonly<Record<string, string | undefined>>
     throw new WebAuthConfigError(`WEB_AUTH must be "github" or "off", not "${env['WEB_AUTH']}"`);
   }
   if (mode === null && (clientId === null || clientSecret === null)) {
+    if (isLocalPublicUrl(env['PUBLIC_URL'])) return { mode: 'off' };
     throw new WebAuthConfigError(
-      'The report pages need sign-in: set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET (GitHub sign-in), or WEB_AUTH=off for local use',
+      'The report pages need sign-in: set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET (GitHub sign-in), or WEB_AUTH=off to show them to everyone',
     );
   }
   const missing = [

@@ -89,8 +89,15 @@ describe('webAuthFromEnv', () => {
     expect(webAuthWarning({ mode: 'off' })).toMatch(/WEB_AUTH=off/);
   });
 
-  it('fails closed when sign-in is not configured or incomplete', () => {
-    expect(() => webAuthFromEnv({})).toThrow(WebAuthConfigError);
+  it('is off without any sign-in settings only when PUBLIC_URL is unset or local', () => {
+    expect(webAuthFromEnv({})).toEqual({ mode: 'off' });
+    expect(webAuthFromEnv({ PUBLIC_URL: 'http://localhost:3000' })).toEqual({ mode: 'off' });
+    expect(webAuthFromEnv({ PUBLIC_URL: 'http://127.0.0.1:3000/' })).toEqual({ mode: 'off' });
+    expect(() => webAuthFromEnv({ PUBLIC_URL: 'https://deploys.example.com' })).toThrow(WebAuthConfigError);
+    expect(() => webAuthFromEnv({ PUBLIC_URL: 'http://localhost.evil.example' })).toThrow(/WEB_AUTH=off/);
+  });
+
+  it('fails closed when sign-in is incomplete or WEB_AUTH is unknown', () => {
     expect(() => webAuthFromEnv({ WEB_AUTH: 'github', GITHUB_CLIENT_ID: 'x' })).toThrow(/GITHUB_CLIENT_SECRET, SESSION_SECRET/);
     expect(() => webAuthFromEnv({ ...github, SESSION_SECRET: 'short' })).toThrow(/at least 32/);
     expect(() => webAuthFromEnv({ ...github, WEB_AUTH: 'maybe' })).toThrow(/"github" or "off"/);
