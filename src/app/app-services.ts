@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { RepoRef } from '../core/domain.js';
 import type { TicketSource } from '../core/ports.js';
 import type { ReportStore } from '../store/report-store.js';
+import type { SlackPoster } from '../slack/slack-poster.js';
+import type { JiraWriter } from '../core/slack-announcement/jira-writer.js';
 import type { EnvOptions } from './read-env-options.js';
 import type { WorkQueue } from './work-queue.js';
 import { CheckFailure } from '../core/check-failure.js';
@@ -15,6 +17,14 @@ export interface AppServices {
   readonly queue: WorkQueue;
   readonly now: () => Date;
   readonly logger: Logger;
+  /** Null: no SLACK_BOT_TOKEN, no announcements. Announcements also need the store (exactly once). */
+  readonly slack?: SlackPoster | null;
+  /** For `jira.onDeploy` write-back; null without JIRA settings. */
+  readonly jiraWriter?: JiraWriter | null;
+  /** How often recorded but unannounced deploys are retried (default one minute). */
+  readonly announcementResumeIntervalMs?: number;
+  /** Aborted when the server shuts down: background loops stop. */
+  readonly shutdown?: AbortSignal;
 }
 
 /** The report page URL for a SHA, or null without PUBLIC_URL. */

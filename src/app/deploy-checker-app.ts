@@ -3,7 +3,15 @@
  * the bounded queue, recomputing from the current state of GitHub and JIRA (a webhook is a hint, not the truth).
  */
 import type { ApplicationFunction } from 'probot';
-import { loadRepoConfig } from '../github/load-repo-config.js';
+import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-config.js';
+import { createInstallationOctokitFor } from '../github/installation-octokit.js';
+import { createDeployAnnouncer, type DeployAnnouncer } from '../slack/deploy-announcer.js';
+import { startAnnouncementResumer } from '../slack/announcement-resume-loop.js';
+import { defaultAnnouncementBackoff } from '../core/slack-announcement/announcement-retry-policy.js';
+import { createAnnouncementContentSource, handleDeploySignal, loadRecordedAnnouncement, type AnnouncementContentSource } from './announce-deploys.js';
+import { createReevaluator, type Reevaluator } from './reevaluate-reports.js';
+import { createWebHandler } from '../web/web-handler.js';
+import { webAuthWarning } from '../web/web-auth-config.js';
 import type { Octokit } from '../github/github-history-source.js';
 import { commentOnIssue, reactToComment, userCanWrite } from '../github/github-pull-requests.js';
 import type { AppServices } from './app-services.js';
@@ -15,23 +23,85 @@ const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
 
 export const RECHECK_COMMAND = /^\s*\/deploy-checker\s+recheck\b/i;
 
-/** A push: deploy-branch pushes are checked; production pushes re-check the deploy (its diff changed). */
-async function handleBranchPush(services: AppServices, octokit: Octokit, repo: RepoRef, branch: string, after: string): Promise<void> {
-  const configResult = await loadRepoConfig(octokit, repo);
+export interface Announcements {
+  readonly announcer: DeployAnnouncer;
+  readonly content: AnnouncementContentSource;
+}
+
+/** A push: deploy-branch pushes are checked; production pushes re-check the deploy (its diff changed) and are announced. */
+async function handleBranchPush(
+  services: AppServices,
+  announcements: Announcements | null,
+  octokit: Octokit,
+  event: { repo: RepoRef; branch: string; payload: { after: string } },
+): Promise<void> {
+  const { repo, branch } = event;
+  const configResult: RepoConfigResult = await loadRepoConfig(octokit, repo);
   const branches = configResult.ok ? configResult.config.branches : configResult.branches;
   if (branch !== branches.deploy && branch !== branches.production) {
     services.logger.debug({ repo: repoKey(repo), branch }, 'push to a branch that is neither deploy nor production: ignored');
     return;
   }
-  services.logger.info({ repo: repoKey(repo), branch, after }, 'push: checking the deploy');
+  services.logger.info({ repo: repoKey(repo), branch, after: event.payload.after }, 'push: checking the deploy');
   await runDeployCheck(services, octokit, { repo, trigger: 'push', configResult });
+  if (branch === branches.production && announcements && services.store) {
+    await handleDeploySignal(services, { ...announcements, store: services.store }, octokit, { name: 'push', payload: event.payload, repo, configResult });
+  }
 }
 
-export function createDeployCheckerApp(services: AppServices): ApplicationFunction {
+export function createDeployCheckerApp(services: AppServices, hooks: { onReady?: (ready: { reevaluator: Reevaluator }) => void } = {}): ApplicationFunction {
   const enqueuePullRequest = (octokit: Octokit, repo: RepoRef, number: number, trigger: 'pull_request' | 'recheck') =>
     services.queue.enqueue(`${repoKey(repo)}:pr:${number}`, () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
 
-  return (app) => {
+  return (app, { addHandler }) => {
+    const octokitFor = createInstallationOctokitFor(app);
+    const reevaluator = createReevaluator(services, octokitFor);
+    if (services.store) {
+      const warning = webAuthWarning(services.env.web);
+      if (warning) services.logger.warn(warning);
+      addHandler(
+        createWebHandler({
+          store: services.store,
+          auth: services.env.web,
+          publicUrl: services.env.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`,
+          jiraWebhookSecret: services.env.jiraWebhookSecret,
+          recheck: (repo, sha) => reevaluator.recheckReport(repo, sha),
+          onTicketChanged: (key) => void reevaluator.onTicketChanged(key),
+          logger: services.logger,
+          now: services.now,
+        }),
+      );
+    }
+    let announcements: Announcements | null = null;
+    if (services.slack && services.store) {
+      const content = createAnnouncementContentSource(services);
+      const announcer = createDeployAnnouncer({
+        store: services.store,
+        slack: services.slack,
+        jiraWriter: services.jiraWriter ?? null,
+        clock: { now: services.now },
+        logger: services.logger,
+        leaseMs: 120_000,
+        backoff: defaultAnnouncementBackoff,
+        loadAnnouncementContent: loadRecordedAnnouncement(services, content, octokitFor),
+      });
+      announcements = { announcer, content };
+      const resumer = startAnnouncementResumer({ announcer, intervalMs: services.announcementResumeIntervalMs ?? 60_000, logger: services.logger });
+      services.shutdown?.addEventListener('abort', () => void resumer.stop(), { once: true });
+    }
+    hooks.onReady?.({ reevaluator });
+
+    app.on('deployment_status', async (context) => {
+      if (!announcements || !services.store) return;
+      const repo = context.repo();
+      const { payload } = context;
+      const store = services.store;
+      const octokit = context.octokit as unknown as Octokit;
+      services.queue.enqueue(`${repoKey(repo)}:announce:deployment:${payload.deployment.sha}`, () =>
+        handleDeploySignal(services, { ...announcements!, store }, octokit, { name: 'deployment_status', payload, repo }),
+      );
+    });
+
     app.on('push', async (context) => {
       const { payload } = context;
       const repo = context.repo();
@@ -45,7 +115,7 @@ export function createDeployCheckerApp(services: AppServices): ApplicationFuncti
       }
       const branch = payload.ref.slice('refs/heads/'.length);
       const octokit = context.octokit as unknown as Octokit;
-      services.queue.enqueue(`${repoKey(repo)}:push:${branch}`, () => handleBranchPush(services, octokit, repo, branch, payload.after));
+      services.queue.enqueue(`${repoKey(repo)}:push:${branch}`, () => handleBranchPush(services, announcements, octokit, { repo, branch, payload }));
     });
 
     app.on(

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { JiraAuth } from '../jira/jira-transport.js';
+import { webAuthFromEnv, WebAuthConfigError, type WebAuthConfig } from '../web/web-auth-config.js';
 
 export interface EnvOptions {
   readonly publicUrl: string | null;
@@ -13,9 +14,8 @@ export interface EnvOptions {
   readonly jiraWebhookSecret: string | null;
   readonly databaseUrl: string | undefined;
   readonly slack: { readonly token: string; readonly apiUrl: string | undefined } | null;
-  readonly web:
-    | { readonly mode: 'github'; readonly clientId: string; readonly clientSecret: string; readonly sessionSecret: string }
-    | { readonly mode: 'off' };
+  /** Sign-in for the report pages (src/web/web-auth-config.ts: WEB_AUTH, GITHUB_CLIENT_ID/SECRET, SESSION_SECRET). */
+  readonly web: WebAuthConfig;
   readonly queueConcurrency: number;
   readonly queueMaxPending: number;
   readonly logLevel: string;
@@ -42,10 +42,6 @@ const schema = z.object({
     .optional(),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_API_URL: url.optional(),
-  WEB_AUTH: z.enum(['github', 'off']).optional(),
-  GITHUB_CLIENT_ID: z.string().optional(),
-  GITHUB_CLIENT_SECRET: z.string().optional(),
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(1000),
   LOG_LEVEL: z.string().default('info'),
@@ -75,13 +71,12 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     else throw new EnvError('JIRA_BASE_URL is set but neither JIRA_PAT (Data Center) nor JIRA_EMAIL + JIRA_API_TOKEN (Cloud) is');
   }
 
-  const hasOAuth = Boolean(e.GITHUB_CLIENT_ID && e.GITHUB_CLIENT_SECRET);
-  const mode = e.WEB_AUTH ?? (hasOAuth ? 'github' : 'off');
-  let web: EnvOptions['web'] = { mode: 'off' };
-  if (mode === 'github') {
-    if (!hasOAuth) throw new EnvError('WEB_AUTH=github needs GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET');
-    if (!e.SESSION_SECRET) throw new EnvError('WEB_AUTH=github needs SESSION_SECRET (at least 32 random characters)');
-    web = { mode: 'github', clientId: e.GITHUB_CLIENT_ID!, clientSecret: e.GITHUB_CLIENT_SECRET!, sessionSecret: e.SESSION_SECRET };
+  let web: WebAuthConfig;
+  try {
+    web = webAuthFromEnv(env);
+  } catch (error) {
+    if (error instanceof WebAuthConfigError) throw new EnvError(`Invalid environment: ${error.message}`);
+    throw error;
   }
 
   const host = e.GHE_HOST;

@@ -2,9 +2,8 @@
  * Re-evaluations that do not come from a GitHub webhook: the report page's "Re-check now" and a JIRA ticket that
  * changed. They need an installation token for the repository, found through the App's own credentials.
  */
-import type { Probot } from 'probot';
 import type { RepoRef } from '../core/domain.js';
-import type { Octokit } from '../github/github-history-source.js';
+import type { InstallationOctokitFor } from '../github/installation-octokit.js';
 import type { AppServices } from './app-services.js';
 import { runDeployCheck } from './run-deploy-check.js';
 import { runPullRequestCheck } from './run-pull-request-check.js';
@@ -18,13 +17,7 @@ export interface Reevaluator {
 
 const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
 
-export function createReevaluator(services: AppServices, app: Probot): Reevaluator {
-  async function octokitFor(repo: RepoRef): Promise<Octokit> {
-    const appOctokit = await app.auth();
-    const { data } = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { ...repo });
-    return (await app.auth(data.id)) as unknown as Octokit;
-  }
-
+export function createReevaluator(services: AppServices, octokitFor: InstallationOctokitFor): Reevaluator {
   async function deploy(repo: RepoRef, trigger: 'recheck' | 'jira', headSha?: string, pullRequest?: { number: number; title: string; url: string | null } | null) {
     const key = headSha ? `${repoKey(repo)}:deploy-sha:${headSha}` : `${repoKey(repo)}:push:deploy-recheck`;
     await services.queue.enqueue(key, async () => {

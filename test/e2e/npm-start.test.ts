@@ -112,6 +112,7 @@ describe('npm start', () => {
         JIRA_EMAIL: 'bot@example.com',
         JIRA_API_TOKEN: 'jira-e2e-token',
         PUBLIC_URL: 'https://checker.example.com',
+        WEB_AUTH: 'off',
         DATABASE_URL: 'sqlite::memory:',
         PORT: String(appPort),
         HOST: '127.0.0.1',

@@ -14,6 +14,8 @@ import type { AppServices } from '../../src/app/app-services.js';
 import { createJiraTransport } from '../../src/jira/jira-transport.js';
 import { createJiraTicketSource } from '../../src/jira/jira-ticket-source.js';
 import type { ReportStore } from '../../src/store/report-store.js';
+import { createSlackPoster } from '../../src/slack/slack-poster.js';
+import { createJiraWriter } from '../../src/jira/jira-writer.js';
 
 const { privateKey } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -37,7 +39,11 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   store?: ReportStore | null;
   now?: () => Date;
+  /** Post announcements to SLACK_API (needs a store). */
+  slack?: boolean;
 }
+
+export const SLACK_API = 'https://slack.test/api/';
 
 export const JIRA_URL = 'https://jira.test';
 
@@ -63,14 +69,25 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     JIRA_API_TOKEN: 'jira-secret-token',
     JIRA_MAX_ATTEMPTS: '1',
     JIRA_TIMEOUT_MS: '2000',
+    WEB_AUTH: 'off',
     ...options.env,
   });
   const queue = createWorkQueue({ concurrency: 2, maxPending: 100, logger });
-  const tickets = createJiraTicketSource({
-    transport: createJiraTransport({ ...env.jira!, logger, timeoutMs: env.jiraTimeoutMs, maxAttempts: env.jiraMaxAttempts }),
+  const transport = createJiraTransport({ ...env.jira!, logger, timeoutMs: env.jiraTimeoutMs, maxAttempts: env.jiraMaxAttempts });
+  const tickets = createJiraTicketSource({ transport, logger });
+  const shutdown = new AbortController();
+  const services: AppServices = {
+    env,
+    tickets,
+    store: options.store ?? null,
+    queue,
+    now: options.now ?? (() => new Date()),
     logger,
-  });
-  const services: AppServices = { env, tickets, store: options.store ?? null, queue, now: options.now ?? (() => new Date()), logger };
+    slack: options.slack ? createSlackPoster({ token: 'xoxb-test-token', apiUrl: SLACK_API, logger }) : null,
+    jiraWriter: createJiraWriter(transport),
+    announcementResumeIntervalMs: 3_600_000,
+    shutdown: shutdown.signal,
+  };
   const TestOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
     ...o,
     retry: { enabled: false },
@@ -109,6 +126,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return res.status;
     },
     async stop() {
+      shutdown.abort();
       await queue.onIdle();
       await server.stop();
     },

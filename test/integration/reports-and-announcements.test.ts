@@ -1,0 +1,160 @@
+/**
+ * Stored reports, JIRA-driven re-checks and Slack announcements, end to end through the whole app: signed GitHub
+ * webhooks, a signed JIRA webhook, a real SQLite store, and GitHub / JIRA / Slack mocked strictly with nock.
+ */
+import { createHmac, randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import nock from 'nock';
+import { pino } from 'pino';
+import { startHarness, JIRA_URL, SLACK_API, type Harness } from '../helpers/app-harness.js';
+import { useStrictNock } from '../helpers/strict-nock.js';
+import { fakeSha, mockGitHub, GITHUB_API, type FakeCommit } from '../helpers/github-mock.js';
+import { EMPTY_ADF, adf, mockJiraCloud, readyTicket } from '../helpers/jira-mock.js';
+import { pushPayload, type TestRepo } from '../helpers/webhook-payloads.js';
+import { createReportStore } from '../../src/store/create-report-store.js';
+import type { ReportStore } from '../../src/store/report-store.js';
+
+const target: TestRepo = { owner: 'acme', repo: 'shop', installationId: 91 };
+const PROD = fakeSha('ra-prod');
+const HEAD = fakeSha('ra-head');
+const JIRA_SECRET = 'jira-webhook-secret-0123456789';
+const CONFIG = 'jira:\n  projects: [PROJ]\nslack:\n  channel: C0DEPLOYS\n';
+
+useStrictNock();
+
+let harness: Harness;
+let store: ReportStore;
+let gh: ReturnType<typeof mockGitHub>;
+let jira: ReturnType<typeof mockJiraCloud>;
+
+beforeEach(async () => {
+  store = await createReportStore({ databaseUrl: 'sqlite::memory:', logger: pino({ level: 'silent' }) });
+  harness = await startHarness({ store, slack: true, env: { JIRA_WEBHOOK_SECRET: JIRA_SECRET } });
+  gh = mockGitHub(target);
+  jira = mockJiraCloud(JIRA_URL);
+});
+afterEach(async () => {
+  await harness.stop();
+  await store.close();
+});
+
+const commit = (n: number, message: string): FakeCommit => ({ sha: fakeSha(`ra-c${n}`), message });
+
+async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  await harness.queue.onIdle();
+}
+
+function sendJiraWebhook(body: unknown, options: { id?: string; secret?: string | null } = {}) {
+  const raw = JSON.stringify(body);
+  const secret = options.secret === undefined ? JIRA_SECRET : options.secret;
+  return fetch(`${harness.baseUrl}/jira/webhook`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-atlassian-webhook-identifier': options.id ?? randomUUID(),
+      ...(secret ? { 'x-hub-signature': `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}` } : {}),
+    },
+    body: raw,
+  });
+}
+
+function expectDeployCheck(commits: FakeCommit[]) {
+  gh.config(CONFIG);
+  gh.branch('deploy', HEAD);
+  gh.branch('production', PROD);
+  gh.compare(PROD, HEAD, commits);
+  gh.status(HEAD, 2);
+}
+
+describe('reports and JIRA-driven re-checks', () => {
+  it('stores the report; fixing the ticket in JIRA flips the status without a push; duplicates and bad signatures do nothing', async () => {
+    gh.installationToken();
+    expectDeployCheck([commit(1, 'PROJ-12: checkout')]);
+    jira.fields();
+    jira.bulkfetch([readyTicket('PROJ-12', { risk: EMPTY_ADF })]);
+    await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD }));
+    expect(gh.statuses.at(-1)).toMatchObject({ state: 'failure', description: '1 problem: PROJ-12 has no risk assessment' });
+    const stored = await store.getReport({ owner: 'acme', repo: 'shop' }, HEAD);
+    expect(stored).toMatchObject({ state: 'failure', trigger: 'push', deploySha: HEAD, productionSha: PROD });
+    expect(stored?.tickets.map((t) => t.key)).toEqual(['PROJ-12']);
+
+    // The report page serves it (WEB_AUTH=off in the harness), as HTML and JSON.
+    const page = await fetch(`${harness.baseUrl}/deploys/acme/shop/${HEAD}`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('PROJ-12 has no risk assessment');
+    const json = await fetch(`${harness.baseUrl}/deploys/acme/shop/${HEAD}`, { headers: { accept: 'application/json' } });
+    expect(await json.json()).toMatchObject({ deploySha: HEAD, state: 'failure' });
+
+    // Wrong or missing signature: 401 and nothing happens (strict nock would fail on any request).
+    expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { secret: 'wrong-secret-wrong-secret' })).status).toBe(401);
+    expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { secret: null })).status).toBe(401);
+    await harness.queue.onIdle();
+    expect(gh.statuses).toHaveLength(2);
+
+    // The risk assessment is filled in JIRA: its webhook re-checks the deploy.
+    nock(GITHUB_API).get('/repos/acme/shop/installation').reply(200, { id: target.installationId });
+    expectDeployCheck([commit(1, 'PROJ-12: checkout')]);
+    jira.bulkfetch([readyTicket('PROJ-12', { risk: adf('Low: behind a flag') })]);
+    const delivery = randomUUID();
+    const res = await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { id: delivery });
+    expect(res.status).toBeLessThan(300);
+    await waitFor(() => gh.statuses.length === 4, 'the re-check');
+    expect(gh.statuses.slice(2).map((s) => [s.state, s.description])).toEqual([
+      ['pending', 'Checking 1 commit…'],
+      ['success', 'All clear: 1 ticket ready, 1 commit checked'],
+    ]);
+    expect(await store.getReport({ owner: 'acme', repo: 'shop' }, HEAD)).toMatchObject({ state: 'success', trigger: 'jira' });
+
+    // The same delivery again: one re-evaluation only.
+    expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { id: delivery })).status).toBeLessThan(300);
+    await new Promise((r) => setTimeout(r, 100));
+    await harness.queue.onIdle();
+    expect(gh.statuses).toHaveLength(4);
+  });
+});
+
+describe('Slack announcements', () => {
+  const BEFORE = fakeSha('ra-before');
+
+  it('a production push is announced once; a redelivery of the same push posts nothing more', async () => {
+    const messages: Record<string, unknown>[] = [];
+    nock('https://slack.test')
+      .post('/api/chat.postMessage', (body: Record<string, unknown>) => (messages.push(body), true))
+      .reply(200, { ok: true, channel: 'C0DEPLOYS', ts: '1700000000.000100' });
+    const shipped = [commit(1, 'PROJ-1: new checkout'), commit(2, 'PROJ-2: faster search'), commit(3, 'typo')];
+
+    for (const round of [1, 2]) {
+      if (round === 1) gh.installationToken();
+      // The deploy check re-runs because production moved …
+      gh.config(CONFIG);
+      gh.branch('deploy', HEAD);
+      gh.branch('production', HEAD);
+      gh.compare(HEAD, HEAD, []);
+      gh.status(HEAD, 2);
+      // … and the deploy is announced: production is still at the pushed SHA.
+      gh.branch('production', HEAD);
+      if (round === 1) {
+        gh.compare(BEFORE, HEAD, shipped);
+        jira.fields();
+        jira.bulkfetch([readyTicket('PROJ-1', { level: undefined }), readyTicket('PROJ-2', { risk: adf('High: touches payments') })]);
+      }
+      await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/production', after: HEAD, before: BEFORE }));
+    }
+
+    expect(messages).toHaveLength(1);
+    const message = messages[0]!;
+    expect(message['channel']).toBe('C0DEPLOYS');
+    expect(String(message['text'])).toContain('acme/shop');
+    const blocks = JSON.stringify(message['blocks']);
+    // The high-risk story comes first, with its post-deploy checks.
+    expect(blocks.indexOf('PROJ-2')).toBeLessThan(blocks.indexOf('PROJ-1'));
+    expect(blocks).toContain('Open the login page');
+    const [record] = await store.announcementsForSha({ owner: 'acme', repo: 'shop' }, HEAD);
+    expect(record).toMatchObject({ fromSha: BEFORE, toSha: HEAD, state: 'posted', messageTs: '1700000000.000100', ticketKeys: ['PROJ-1', 'PROJ-2'] });
+  });
+});
