@@ -8,6 +8,7 @@ import {
   STATUS_DESCRIPTION_MAX,
   successDescription,
   truncateDescription,
+  uncheckedTicketsDescription,
 } from '../../src/core/report/status-description.js';
 
 const finding = (rule: Finding['rule'], summary: string): Finding => ({ rule, summary, fix: 'fix it' });
@@ -140,5 +141,14 @@ describe('success, pending and error descriptions', () => {
     expect(text.startsWith('Could not check: GitHub said: rate limit exceeded rate')).toBe(true);
     expect(text.endsWith('…')).toBe(true);
     expect(codePoints(text)).toBe(STATUS_DESCRIPTION_MAX);
+  });
+});
+
+describe('uncheckedTicketsDescription', () => {
+  it.each([
+    [3, 10, 'No problems in 10 commits; 3 tickets not checked (no JIRA settings)'],
+    [1, 1, 'No problems in 1 commit; 1 ticket not checked (no JIRA settings)'],
+  ])('%i tickets, %i commits', (tickets, commits, expected) => {
+    expect(uncheckedTicketsDescription(tickets, commits)).toBe(expected);
   });
 });

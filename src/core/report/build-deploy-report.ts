@@ -6,7 +6,7 @@ import type { RepoConfig } from '../config/repo-config-schema.js';
 import type { KeyMatcher } from '../jira-keys/extract-jira-keys.js';
 import { summarizeDeployKeys } from '../jira-keys/extract-jira-keys.js';
 import { evaluateDeployRules } from '../rules/evaluate-deploy-rules.js';
-import { errorDescription, failureDescription, successDescription } from './status-description.js';
+import { errorDescription, failureDescription, successDescription, uncheckedTicketsDescription } from './status-description.js';
 
 export interface ReportContext {
   readonly repo: RepoRef;
@@ -44,7 +44,12 @@ export function buildDeployReport(
     commitsWithoutTicket: withoutTicket,
     findings,
     ticketChecksSkipped: tickets === null,
-    statusDescription: state === 'failure' ? failureDescription(findings) : successDescription(reportTickets.length, range.commits.length),
+    statusDescription:
+      state === 'failure'
+        ? failureDescription(findings)
+        : tickets === null && range.commits.length > 0
+          ? uncheckedTicketsDescription(reportTickets.length, range.commits.length)
+          : successDescription(reportTickets.length, range.commits.length),
   };
 }
 

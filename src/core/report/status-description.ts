@@ -46,6 +46,13 @@ export function successDescription(ticketCount: number, commitCount: number): st
   return truncateDescription(`All clear: ${tickets}, ${plural(commitCount, 'commit')} checked`);
 }
 
+/** Success without ticket lookups (the CLI without JIRA settings): say so, never "ready". */
+export function uncheckedTicketsDescription(ticketCount: number, commitCount: number): string {
+  return truncateDescription(
+    `No problems in ${plural(commitCount, 'commit')}; ${plural(ticketCount, 'ticket')} not checked (no JIRA settings)`,
+  );
+}
+
 export function pendingDescription(commitCount: number | null): string {
   return commitCount === null ? 'Checking deploy…' : `Checking ${plural(commitCount, 'commit')}…`;
 }
