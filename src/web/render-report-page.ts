@@ -20,6 +20,17 @@ export interface ReportPageContext extends PageContext {
   readonly csrfToken: string;
   readonly notice: RecheckNotice | null;
   readonly now: Date;
+  /** Slack announcements of deploys to this SHA, each described ("not announced: channel_not_found …"). */
+  readonly announcements?: readonly { readonly state: 'pending' | 'posted' | 'failed'; readonly text: string; readonly at: string }[];
+}
+
+function renderAnnouncements(ctx: ReportPageContext): SafeHtml | null {
+  const list = ctx.announcements ?? [];
+  if (list.length === 0) return null;
+  return html`<section id="announcements"><h2>Announcements</h2><ul class="plain">${list.map(
+    (a) =>
+      html`<li><span class="badge ${a.state === 'posted' ? 'success' : a.state === 'failed' ? 'failure' : 'plain'}">${a.state}</span> ${a.text} <span class="muted small">${formatAge(a.at, ctx.now)}</span></li>`,
+  )}</ul></section>`;
 }
 
 /** Problem groups, most urgent first. Rules this list does not know come last, under their id. */
@@ -278,6 +289,7 @@ ${renderProblems(report, withoutTicket)}</section>
 ${renderTickets(report, commits)}</section>
 <section id="commits-without-ticket"><h2>Commits without a ticket <span class="badge plain">${report.commitsWithoutTicket.length}</span></h2>
 ${renderCommitsWithoutTicket(report, commits)}</section>
+${renderAnnouncements(ctx)}
 ${report.reverted.length > 0 ? html`<section id="reverts"><h2>Reverts <span class="badge plain">${report.reverted.length}</span></h2>${renderReverts(report, commits)}</section>` : null}
 <section id="details"><h2>Details</h2>${renderFacts(report, ctx)}
 <p class="small"><a href="${reportPath(report.repo, report.deploySha)}.json">This report as JSON</a></p></section>

@@ -26,6 +26,7 @@ import { isJiraKeyShape, JIRA_TICKET_EVENTS, parseJiraWebhook, verifyJiraSignatu
 import { renderMessagePage, type PageContext } from './page-layout.js';
 import { renderHistoryPage, renderRepositoriesPage } from './render-list-pages.js';
 import { RECHECK_NOTICES, renderReportPage, type RecheckNotice } from './render-report-page.js';
+import { describeAnnouncementState } from '../core/slack-announcement/announcement-retry-policy.js';
 import { productionStatusByRepo, renderTicketPage } from './render-ticket-page.js';
 import {
   constantTimeEqual,
@@ -42,7 +43,13 @@ export type { WebAuthConfig } from './web-auth-config.js';
 /** The store methods the web pages use. */
 export type WebReportStore = Pick<
   ReportStore,
-  'getReport' | 'listRepositories' | 'listReports' | 'reportsForTicket' | 'announcementsForTicket' | 'recordJiraDelivery'
+  | 'getReport'
+  | 'listRepositories'
+  | 'listReports'
+  | 'reportsForTicket'
+  | 'announcementsForTicket'
+  | 'announcementsForSha'
+  | 'recordJiraDelivery'
 >;
 
 export interface WebHandlerOptions {
@@ -260,7 +267,17 @@ export function createWebHandler(deps: WebHandlerDeps): WebHandler {
     if (json) return sendJson(req, res, 200, report);
     const noticeParam = url.searchParams.get('recheck');
     const notice = RECHECK_NOTICES.find((n) => n === noticeParam) ?? null;
-    sendHtml(req, res, 200, renderReportPage(report, { ...pageContext(session), csrfToken: codec.csrfToken(session), notice, now: now() }));
+    const announcements = (await deps.store.announcementsForSha(repo, report.deploySha)).map((a) => ({
+      state: a.state,
+      text: describeAnnouncementState(a),
+      at: a.updatedAt,
+    }));
+    sendHtml(
+      req,
+      res,
+      200,
+      renderReportPage(report, { ...pageContext(session), csrfToken: codec.csrfToken(session), notice, now: now(), announcements }),
+    );
   };
 
   const ticketPage = async (req: IncomingMessage, res: ServerResponse, url: URL, keySegment: string): Promise<void> => {

@@ -94,6 +94,12 @@ export class InMemoryReportStore implements WebReportStore {
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
   }
 
+  async announcementsForSha(repo: RepoRef, toSha: string): Promise<AnnouncementRecord[]> {
+    return this.announcements
+      .filter((a) => a.repo.owner === repo.owner && a.repo.repo === repo.repo && a.toSha === toSha)
+      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+  }
+
   async recordJiraDelivery(deliveryId: string): Promise<boolean> {
     if (this.deliveries.has(deliveryId)) return false;
     this.deliveries.add(deliveryId);

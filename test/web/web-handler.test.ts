@@ -422,3 +422,27 @@ describe('WEB_AUTH=off', () => {
     expect(recheck).toHaveBeenCalledTimes(1);
   });
 });
+
+describe('announcement state on the report page', () => {
+  it('shows a deploy that could not be announced, with the reason, and one that was', async () => {
+    await start({ auth: { mode: 'off' } });
+    const sha = makeReport().deploySha;
+    const base = {
+      repo: FIXTURE_REPO,
+      fromSha: fakeSha('before'),
+      toSha: sha,
+      rollback: false,
+      ticketKeys: ['PAY-1'],
+      messageTs: null,
+      attempts: 3,
+      leaseUntil: null,
+      createdAt: '2024-05-02T10:00:00.000Z',
+      updatedAt: '2024-05-02T10:05:00.000Z',
+    };
+    store.addAnnouncement({ ...base, channel: 'C-BROKEN', state: 'failed', lastError: 'Slack error channel_not_found', nextAttemptAt: '2024-05-02T16:05:00.000Z' });
+    store.addAnnouncement({ ...base, channel: 'C-DEPLOYS', state: 'posted', lastError: null, nextAttemptAt: null, messageTs: '1.2' });
+    const page = await (await get(`/deploys/acme/payments/${sha}`)).text();
+    expect(page).toContain('not announced: Slack error channel_not_found (next attempt 2024-05-02T16:05:00.000Z)');
+    expect(page).toContain('deploy announced in C-DEPLOYS');
+  });
+});
