@@ -102,7 +102,9 @@ export async function handleDeploySignal(
   }
   const range = await resolveDeployRange(deps.store, event.repo, detected.toSha, detected.beforeSha);
   const fromSha =
-    range.fromSha ?? (await previousDeploymentSha(octokit, event.repo, config.deploy.environment, detected.toSha)) ?? detected.toSha;
+    range.fromSha ??
+    (await previousDeploymentSha(octokit, event.repo, detected.environment ?? config.deploy.environment, detected.toSha)) ??
+    detected.toSha;
   if (fromSha === detected.toSha && !range.previous) {
     log.info({ toSha: detected.toSha }, 'first deploy with no earlier production SHA known: recorded as the starting point');
   }

@@ -82,3 +82,19 @@ export function issueCommentPayload(
   p.comment = { ...p.comment, id: comment.id, body: comment.body, user: { ...p.comment.user, login: comment.login, type: comment.userType ?? 'User' } };
   return retarget(p, target);
 }
+
+export function deploymentStatusPayload(
+  target: TestRepo,
+  status: { state: string; environment: string; sha: string; creator?: string; createdAt?: string },
+): Record<string, any> {
+  const p = examplePayload('deployment_status', (x) => x.action === 'created' && Boolean(x.installation));
+  p.deployment_status = {
+    ...p.deployment_status,
+    state: status.state,
+    environment: status.environment,
+    created_at: status.createdAt ?? '2026-11-20T12:00:00Z',
+    creator: { ...p.deployment_status.creator, login: status.creator ?? 'release-bot' },
+  };
+  p.deployment = { ...p.deployment, sha: status.sha, environment: status.environment, creator: { ...p.deployment.creator, login: status.creator ?? 'release-bot' } };
+  return retarget(p, target);
+}

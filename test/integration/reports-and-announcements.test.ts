@@ -10,7 +10,7 @@ import { startHarness, JIRA_URL, SLACK_API, type Harness } from '../helpers/app-
 import { useStrictNock } from '../helpers/strict-nock.js';
 import { fakeSha, mockGitHub, GITHUB_API, type FakeCommit } from '../helpers/github-mock.js';
 import { EMPTY_ADF, adf, mockJiraCloud, readyTicket } from '../helpers/jira-mock.js';
-import { pushPayload, type TestRepo } from '../helpers/webhook-payloads.js';
+import { deploymentStatusPayload, pushPayload, type TestRepo } from '../helpers/webhook-payloads.js';
 import { createReportStore } from '../../src/store/create-report-store.js';
 import type { ReportStore } from '../../src/store/report-store.js';
 
@@ -156,5 +156,50 @@ describe('Slack announcements', () => {
     expect(blocks).toContain('Open the login page');
     const [record] = await store.announcementsForSha({ owner: 'acme', repo: 'shop' }, HEAD);
     expect(record).toMatchObject({ fromSha: BEFORE, toSha: HEAD, state: 'posted', messageTs: '1700000000.000100', ticketKeys: ['PROJ-1', 'PROJ-2'] });
+  });
+
+  it('deploy.signal: deployment — a successful deployment_status is announced once; the push and other states are not', async () => {
+    const config = `${CONFIG}deploy:\n  signal: deployment\n  environment: Production\n`;
+    const PREVIOUS = fakeSha('ra-previous-deploy');
+    const messages: Record<string, unknown>[] = [];
+    nock('https://slack.test')
+      .post('/api/chat.postMessage', (body: Record<string, unknown>) => (messages.push(body), true))
+      .reply(200, { ok: true, channel: 'C0DEPLOYS', ts: '1700000000.000200' });
+
+    // A push to production re-checks the deploy but is not the deploy signal here.
+    gh.installationToken();
+    gh.config(config);
+    gh.branch('deploy', HEAD);
+    gh.branch('production', HEAD);
+    gh.compare(HEAD, HEAD, []);
+    gh.status(HEAD, 2);
+    await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/production', after: HEAD, before: BEFORE }));
+
+    // In progress: nothing. Another environment: nothing.
+    gh.config(config, 2);
+    await harness.deliver('deployment_status', deploymentStatusPayload(target, { state: 'in_progress', environment: 'production', sha: HEAD }));
+    await harness.deliver('deployment_status', deploymentStatusPayload(target, { state: 'success', environment: 'staging', sha: HEAD }));
+    expect(messages).toEqual([]);
+
+    // Success in production: the first deploy known to the store starts at the previous deployment.
+    gh.config(config);
+    nock(GITHUB_API)
+      .get('/repos/acme/shop/deployments')
+      .query({ environment: 'production', per_page: '30' })
+      .reply(200, [{ id: 2, sha: HEAD }, { id: 1, sha: PREVIOUS }]);
+    gh.compare(PREVIOUS, HEAD, [commit(1, 'PROJ-7: dark mode')]);
+    jira.fields();
+    jira.bulkfetch([readyTicket('PROJ-7')]);
+    await harness.deliver('deployment_status', deploymentStatusPayload(target, { state: 'success', environment: 'production', sha: HEAD, creator: 'oncall' }));
+
+    // A redelivery of the same success posts nothing more (and rebuilds nothing).
+    gh.config(config);
+    await harness.deliver('deployment_status', deploymentStatusPayload(target, { state: 'success', environment: 'production', sha: HEAD, creator: 'oncall' }));
+
+    expect(messages).toHaveLength(1);
+    expect(JSON.stringify(messages[0]!['blocks'])).toContain('PROJ-7');
+    expect(await store.announcementsForSha({ owner: 'acme', repo: 'shop' }, HEAD)).toMatchObject([
+      { fromSha: PREVIOUS, toSha: HEAD, state: 'posted', ticketKeys: ['PROJ-7'] },
+    ]);
   });
 });

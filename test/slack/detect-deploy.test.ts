@@ -31,6 +31,7 @@ describe('detectDeploy: push', () => {
       beforeSha: BEFORE,
       deployedBy: 'Codertocat',
       deployedAt: null,
+      environment: null,
     });
   });
 
@@ -65,6 +66,8 @@ describe('detectDeploy: deployment_status', () => {
       beforeSha: null,
       deployedBy: 'Codertocat',
       deployedAt: '2019-05-15T15:20:55.000Z',
+      // as GitHub spells it, for API queries (the config says "Production")
+      environment: 'production',
     });
   });
 

@@ -22,6 +22,8 @@ export type DetectedDeploy =
       readonly deployedBy: string | null;
       /** ISO time from the payload when it has one (deployment status); else null (use the receive time). */
       readonly deployedAt: string | null;
+      /** The deployment's environment as GitHub spells it (deployment status); null for a push. */
+      readonly environment: string | null;
     }
   | { readonly kind: 'ignored'; readonly reason: string };
 
@@ -80,6 +82,7 @@ export function detectDeploy(eventName: string, payload: unknown, config: Deploy
       beforeSha: before?.toLowerCase() ?? null,
       deployedBy: p.pusher?.name || p.sender?.login || null,
       deployedAt: null,
+      environment: null,
     };
   }
   if (config.deploy.signal !== 'deployment') return ignored('deploy.signal is "push": deployment statuses do not count');
@@ -100,5 +103,6 @@ export function detectDeploy(eventName: string, payload: unknown, config: Deploy
     beforeSha: null,
     deployedBy: p.deployment.creator?.login || p.deployment_status.creator?.login || p.sender?.login || null,
     deployedAt: createdAt && !Number.isNaN(Date.parse(createdAt)) ? new Date(createdAt).toISOString() : null,
+    environment,
   };
 }
