@@ -79,6 +79,21 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     log.warn({ err: error }, 'deploy check could not be completed');
     report = buildErrorReport(ctx, { productionBranch, deployBranch, productionSha, deploySha, error: failureReason(error), range });
   }
+  await storeAndPostFinal(deps, report, setStatus, log);
+  log.info({ sha: deploySha, state: report.state, findings: report.findings.length, commits: report.commits.length }, 'deploy checked');
+  return report;
+}
+
+/**
+ * The end of every check: store the report (a store failure is logged, never blocks the status), then post the
+ * final status, so the page behind `target_url` exists by the time the status links to it.
+ */
+export async function storeAndPostFinal(
+  deps: Pick<DeployCheckDeps, 'reports'>,
+  report: DeployReport,
+  setStatus: (state: DeployReport['state'], description: string) => Promise<void>,
+  log: Logger,
+): Promise<void> {
   if (deps.reports) {
     try {
       await deps.reports.saveReport(report);
@@ -87,6 +102,4 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     }
   }
   await setStatus(report.state, report.statusDescription);
-  log.info({ sha: deploySha, state: report.state, findings: report.findings.length, commits: report.commits.length }, 'deploy checked');
-  return report;
 }

@@ -6,7 +6,7 @@
 import type { DeployReport, ReportTrigger, RepoRef } from './domain.js';
 import type { RepoConfig } from './config/repo-config-schema.js';
 import type { DeployCheckDeps } from './check-deploy.js';
-import { resolveKeyMatcher } from './check-deploy.js';
+import { resolveKeyMatcher, storeAndPostFinal } from './check-deploy.js';
 import { buildErrorReport } from './report/build-deploy-report.js';
 import { pendingDescription } from './report/status-description.js';
 import { failureReason } from './check-failure.js';
@@ -75,14 +75,7 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
       ),
     };
   }
-  if (deps.reports) {
-    try {
-      await deps.reports.saveReport(report);
-    } catch (error) {
-      log.error({ err: error }, 'could not store the report');
-    }
-  }
-  await setStatus(report.state, report.statusDescription);
+  await storeAndPostFinal(deps, report, (state, description) => setStatus(state, description), log);
   log.info({ sha: pr.headSha, state: report.state, findings: report.findings.length }, 'pull request checked');
   return { report };
 }
