@@ -10,6 +10,7 @@ import { startAnnouncementResumer } from '../slack/announcement-resume-loop.js';
 import { defaultAnnouncementBackoff } from '../core/slack-announcement/announcement-retry-policy.js';
 import { createAnnouncementContentSource, handleDeploySignal, loadRecordedAnnouncement, type AnnouncementContentSource } from './announce-deploys.js';
 import { createReevaluator, type Reevaluator } from './reevaluate-reports.js';
+import { createReconciler, type Reconciler } from './reconcile-missed-work.js';
 import { createWebHandler } from '../web/web-handler.js';
 import { webAuthWarning } from '../web/web-auth-config.js';
 import type { Octokit } from '../github/github-history-source.js';
@@ -49,7 +50,7 @@ async function handleBranchPush(
   }
 }
 
-export function createDeployCheckerApp(services: AppServices, hooks: { onReady?: (ready: { reevaluator: Reevaluator }) => void } = {}): ApplicationFunction {
+export function createDeployCheckerApp(services: AppServices, hooks: { onReady?: (ready: { reevaluator: Reevaluator; reconciler: Reconciler }) => void } = {}): ApplicationFunction {
   const enqueuePullRequest = (octokit: Octokit, repo: RepoRef, number: number, trigger: 'pull_request' | 'recheck') =>
     services.queue.enqueue(`${repoKey(repo)}:pr:${number}`, () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
 
@@ -89,7 +90,9 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       const resumer = startAnnouncementResumer({ announcer, intervalMs: services.announcementResumeIntervalMs ?? 60_000, logger: services.logger });
       services.shutdown?.addEventListener('abort', () => void resumer.stop(), { once: true });
     }
-    hooks.onReady?.({ reevaluator });
+    const reconciler = createReconciler(services, octokitFor, { intervalMs: services.env.reconcileIntervalMs });
+    services.shutdown?.addEventListener('abort', () => void reconciler.stop(), { once: true });
+    hooks.onReady?.({ reevaluator, reconciler });
 
     app.on('deployment_status', async (context) => {
       if (!announcements || !services.store) return;

@@ -18,6 +18,8 @@ export interface EnvOptions {
   readonly web: WebAuthConfig;
   readonly queueConcurrency: number;
   readonly queueMaxPending: number;
+  /** How often the reconciler looks for missed webhooks and interrupted checks; 0 turns it off. */
+  readonly reconcileIntervalMs: number;
   readonly logLevel: string;
   /** GitHub web and API base URLs (github.com, or GitHub Enterprise Server via GHE_HOST / GHE_PROTOCOL). */
   readonly githubWebUrl: string;
@@ -44,6 +46,7 @@ const schema = z.object({
   SLACK_API_URL: url.optional(),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(1000),
+  RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   LOG_LEVEL: z.string().default('info'),
   GHE_HOST: z.string().optional(),
   GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
@@ -94,6 +97,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     web,
     queueConcurrency: e.QUEUE_CONCURRENCY,
     queueMaxPending: e.QUEUE_MAX_PENDING,
+    reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     logLevel: e.LOG_LEVEL,
     githubWebUrl,
     githubApiUrl,

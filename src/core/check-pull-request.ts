@@ -37,14 +37,24 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
     if (deps.status) await deps.status.setStatus(pr.headSha, { state, description, context, targetUrl: url });
   };
 
+  const ctx = { repo, trigger: req.trigger, evaluatedAt: deps.now().toISOString() };
   const exemption = pullRequestExemption(pr, config);
   if (exemption) {
-    await setStatus('success', exemptDescription(exemption), null);
+    // Stored too, so that the head counts as checked (the reconciler does not re-check it).
+    const exempt: DeployReport = {
+      ...buildErrorReport(
+        { ...ctx, pullRequest: { number: pr.number, title: pr.title, url: pr.url }, kind: 'pull_request' },
+        { productionBranch: pr.baseRef, deployBranch: pr.headRef, productionSha: null, deploySha: pr.headSha, error: '' },
+      ),
+      state: 'success',
+      error: null,
+      statusDescription: exemptDescription(exemption),
+    };
+    await storeAndPostFinal(deps, exempt, (state, description) => setStatus(state, description, null), log);
     log.info({ exemption }, 'pull request exempt from the ticket check');
     return { exempt: exemption };
   }
 
-  const ctx = { repo, trigger: req.trigger, evaluatedAt: deps.now().toISOString() };
   let report: DeployReport;
   let baseSha: string | null = null;
   try {

@@ -82,7 +82,8 @@ export interface Finding {
 
 export type ReportState = 'success' | 'failure' | 'error';
 
-export type ReportTrigger = 'push' | 'pull_request' | 'recheck' | 'jira' | 'cli';
+/** What caused an evaluation; 'reconcile': the periodic sweep that catches missed webhooks and interrupted checks. */
+export type ReportTrigger = 'push' | 'pull_request' | 'recheck' | 'jira' | 'reconcile' | 'cli';
 
 export interface ReportTicket {
   readonly key: string;

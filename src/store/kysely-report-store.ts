@@ -417,7 +417,7 @@ function nonNegativeInteger(value: number, what: string): number {
 
 const REPORT_KINDS: ReadonlySet<string> = new Set<DeployReport['kind']>(['deploy', 'pull_request']);
 const REPORT_STATES: ReadonlySet<string> = new Set<ReportState>(['success', 'failure', 'error']);
-const REPORT_TRIGGERS: ReadonlySet<string> = new Set<ReportTrigger>(['push', 'pull_request', 'recheck', 'jira', 'cli']);
+const REPORT_TRIGGERS: ReadonlySet<string> = new Set<ReportTrigger>(['push', 'pull_request', 'recheck', 'jira', 'reconcile', 'cli']);
 const ANNOUNCEMENT_STATES: ReadonlySet<string> = new Set<AnnouncementState>(['pending', 'posted', 'failed']);
 
 function oneOf<T extends string>(allowed: ReadonlySet<string>, value: string, what: string): T {

@@ -11,6 +11,7 @@ import { createDeployCheckerApp } from '../../src/app/deploy-checker-app.js';
 import { readEnvOptions, type EnvOptions } from '../../src/app/read-env-options.js';
 import { createWorkQueue, type WorkQueue } from '../../src/app/work-queue.js';
 import type { AppServices } from '../../src/app/app-services.js';
+import type { Reconciler } from '../../src/app/reconcile-missed-work.js';
 import { createJiraTransport } from '../../src/jira/jira-transport.js';
 import { createJiraTicketSource } from '../../src/jira/jira-ticket-source.js';
 import type { ReportStore } from '../../src/store/report-store.js';
@@ -30,6 +31,8 @@ export interface Harness {
   readonly baseUrl: string;
   readonly queue: WorkQueue;
   readonly env: EnvOptions;
+  /** The sweep that re-checks missed or interrupted work (its timer is off in tests: call runOnce). */
+  readonly reconciler: Reconciler;
   /** Delivers a signed webhook and waits until the queued work is done. Returns the HTTP status. */
   deliver(event: string, payload: unknown, options?: { signature?: string | null; wait?: boolean }): Promise<number>;
   stop(): Promise<void>;
@@ -70,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     JIRA_MAX_ATTEMPTS: '1',
     JIRA_TIMEOUT_MS: '2000',
     WEB_AUTH: 'off',
+    RECONCILE_INTERVAL_MS: '0',
     ...options.env,
   });
   const queue = createWorkQueue({ concurrency: 2, maxPending: 100, logger });
@@ -99,7 +103,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     port: await freePort(),
     log: logger,
   });
-  await server.load(createDeployCheckerApp(services));
+  let reconciler: Reconciler | null = null;
+  await server.load(createDeployCheckerApp(services, { onReady: (ready) => (reconciler = ready.reconciler) }));
   const http = await server.start();
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -108,6 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     baseUrl,
     queue,
     env,
+    reconciler: reconciler!,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const signature = opts.signature === undefined ? await sign(WEBHOOK_SECRET, body) : opts.signature;

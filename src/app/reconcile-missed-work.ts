@@ -1,0 +1,108 @@
+/**
+ * The sweep that makes a missed webhook (GitHub never redelivers) or an interrupted check (a restart while a
+ * status was pending) harmless: for every repository the store knows, if the deploy head — or the production head
+ * it was compared with — has no report yet, or an open pull request's head has none, the check is queued again.
+ * Runs at start and every `intervalMs`. A repository whose every webhook was missed is picked up on its first
+ * delivered event.
+ */
+import { z } from 'zod';
+import type { RepoRef } from '../core/domain.js';
+import { createGitHubHistorySource } from '../github/github-history-source.js';
+import type { InstallationOctokitFor } from '../github/installation-octokit.js';
+import { loadRepoConfig } from '../github/load-repo-config.js';
+import type { AppServices } from './app-services.js';
+import { runDeployCheck } from './run-deploy-check.js';
+import { runPullRequestCheck } from './run-pull-request-check.js';
+
+const openPullsSchema = z.array(z.object({ number: z.number().int(), head: z.object({ sha: z.string() }) }).loose());
+
+export interface ReconcileResult {
+  readonly repositories: number;
+  readonly queued: readonly string[];
+  readonly failed: readonly string[];
+}
+
+export interface Reconciler {
+  runOnce(): Promise<ReconcileResult>;
+  stop(): Promise<void>;
+}
+
+const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
+
+export function createReconciler(services: AppServices, octokitFor: InstallationOctokitFor, options: { intervalMs: number }): Reconciler {
+  const { store, logger } = services;
+  const log = logger.child({ component: 'reconciler' });
+  let running: Promise<ReconcileResult> | null = null;
+  let timer: NodeJS.Timeout | null = null;
+
+  async function reconcileRepo(repo: RepoRef, queued: string[]): Promise<void> {
+    if (!store) return;
+    const octokit = await octokitFor(repo);
+    const configResult = await loadRepoConfig(octokit, repo);
+    if (!configResult.ok) return; // the next push reports the config error
+    const { config } = configResult;
+    const history = createGitHubHistorySource(octokit, repo);
+    const [deployHead, productionHead] = await Promise.all([history.resolveRef(config.branches.deploy), history.resolveRef(config.branches.production)]);
+    if (deployHead) {
+      const report = await store.getReport(repo, deployHead);
+      // Missing, compared with an older production, or an error (JIRA or GitHub was down): check again.
+      const current = report && report.kind === 'deploy' && report.productionSha === productionHead && report.state !== 'error';
+      if (!current) {
+        queued.push(`${repoKey(repo)} deploy ${deployHead.slice(0, 7)}`);
+        services.queue.enqueue(`${repoKey(repo)}:push:${config.branches.deploy}`, () =>
+          runDeployCheck(services, octokit, { repo, trigger: 'reconcile', headSha: deployHead, configResult }).then(() => undefined),
+        );
+      }
+    }
+    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', per_page: 100 });
+    for (const pr of openPullsSchema.parse(data)) {
+      const report = await store.getReport(repo, pr.head.sha);
+      if (report && report.state !== 'error') continue;
+      queued.push(`${repoKey(repo)} #${pr.number}`);
+      services.queue.enqueue(`${repoKey(repo)}:pr:${pr.number}`, () => runPullRequestCheck(services, octokit, { repo, number: pr.number, trigger: 'reconcile' }));
+    }
+  }
+
+  async function sweep(): Promise<ReconcileResult> {
+    if (!store) return { repositories: 0, queued: [], failed: [] };
+    const repos = (await store.listRepositories()).map((r) => r.repo);
+    const queued: string[] = [];
+    const failed: string[] = [];
+    for (const repo of repos) {
+      try {
+        await reconcileRepo(repo, queued);
+      } catch (err) {
+        failed.push(repoKey(repo));
+        log.warn({ err, repo: repoKey(repo) }, 'could not reconcile the repository (App uninstalled? GitHub down?)');
+      }
+    }
+    if (queued.length || failed.length) log.info({ repositories: repos.length, queued, failed }, 'reconciled missed work');
+    return { repositories: repos.length, queued, failed };
+  }
+
+  const runOnce = () => {
+    running ??= sweep().finally(() => {
+      running = null;
+    });
+    return running;
+  };
+
+  if (options.intervalMs > 0 && store) {
+    const tick = () => {
+      runOnce().catch((err: unknown) => log.error({ err }, 'reconcile sweep failed'));
+      timer = setTimeout(tick, options.intervalMs);
+      timer.unref();
+    };
+    timer = setTimeout(tick, 0);
+    timer.unref();
+  }
+
+  return {
+    runOnce,
+    async stop() {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running?.catch(() => undefined);
+    },
+  };
+}
