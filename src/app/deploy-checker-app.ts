@@ -44,7 +44,12 @@ async function handleBranchPush(
     return;
   }
   services.logger.info({ repo: repoKey(repo), branch, after: event.payload.after }, 'push: checking the deploy');
-  await runDeployCheck(services, octokit, { repo, trigger: 'push', configResult });
+  try {
+    await runDeployCheck(services, octokit, { repo, trigger: 'push', configResult });
+  } catch (err) {
+    // e.g. GitHub refused the status: logged; the reconciler re-checks later. It must not cost the announcement.
+    services.logger.error({ err, repo: repoKey(repo), branch }, 'deploy check failed');
+  }
   if (branch === branches.production && announcements && services.store) {
     await handleDeploySignal(services, { ...announcements, store: services.store }, octokit, { name: 'push', payload: event.payload, repo, configResult });
   }

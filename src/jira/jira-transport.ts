@@ -49,7 +49,7 @@ export interface JiraTransport extends Client {
   request<T = unknown>(req: JiraRequest): Promise<T>;
 }
 
-const TRANSIENT = new Set([429, 500, 502, 503, 504]);
+const TRANSIENT: ReadonlySet<number> = new Set([429, 500, 502, 503, 504]);
 
 function authorization(auth: JiraAuth): string {
   return auth.kind === 'cloud'
