@@ -202,4 +202,23 @@ describe('Slack announcements', () => {
       { fromSha: PREVIOUS, toSha: HEAD, state: 'posted', ticketKeys: ['PROJ-7'] },
     ]);
   });
+
+  it('GitHub refusing the deploy re-check status does not cost the production push its announcement', async () => {
+    const messages: Record<string, unknown>[] = [];
+    nock('https://slack.test')
+      .post('/api/chat.postMessage', (body: Record<string, unknown>) => (messages.push(body), true))
+      .reply(200, { ok: true, channel: 'C0DEPLOYS', ts: '1700000000.000300' });
+    gh.installationToken();
+    gh.config(CONFIG);
+    gh.branch('deploy', HEAD);
+    gh.branch('production', HEAD);
+    gh.compare(HEAD, HEAD, []);
+    nock(GITHUB_API).post(`/repos/acme/shop/statuses/${HEAD}`).times(2).reply(500, { message: 'Server Error' });
+    gh.branch('production', HEAD);
+    gh.compare(BEFORE, HEAD, [commit(1, 'PROJ-1: new checkout')]);
+    jira.fields();
+    jira.bulkfetch([readyTicket('PROJ-1')]);
+    await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/production', after: HEAD, before: BEFORE }));
+    expect(messages).toHaveLength(1);
+  });
 });
