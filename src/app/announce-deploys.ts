@@ -18,8 +18,7 @@ import type { AnnouncementContent, DeployAnnouncer } from '../slack/deploy-annou
 import { resolveDeployRange } from '../slack/resolve-deploy-range.js';
 import type { ReportStore } from '../store/report-store.js';
 import { reportUrlFor, type AppServices } from './app-services.js';
-
-const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
+import { repoKey } from './job-keys.js';
 
 export interface AnnouncementContentSource {
   build(octokit: Octokit, repo: RepoRef, config: RepoConfig, range: { fromSha: string; toSha: string; deployedBy: string | null; deployedAt: string }): Promise<AnnouncementContent>;

@@ -19,8 +19,7 @@ import type { AppServices } from './app-services.js';
 import { runDeployCheck } from './run-deploy-check.js';
 import { runPullRequestCheck } from './run-pull-request-check.js';
 import type { RepoRef } from '../core/domain.js';
-
-const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
+import { jobKeys, repoKey } from './job-keys.js';
 
 export const RECHECK_COMMAND = /^\s*\/deploy-checker\s+recheck\b/i;
 
@@ -57,7 +56,7 @@ async function handleBranchPush(
 
 export function createDeployCheckerApp(services: AppServices, hooks: { onReady?: (ready: { reevaluator: Reevaluator; reconciler: Reconciler }) => void } = {}): ApplicationFunction {
   const enqueuePullRequest = (octokit: Octokit, repo: RepoRef, number: number, trigger: 'pull_request' | 'recheck') =>
-    services.queue.enqueue(`${repoKey(repo)}:pr:${number}`, () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
+    services.queue.enqueue(jobKeys.pullRequest(repo, number), () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
 
   return (app, { addHandler }) => {
     const octokitFor = createInstallationOctokitFor(app);
@@ -105,7 +104,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       const { payload } = context;
       const store = services.store;
       const octokit = context.octokit as unknown as Octokit;
-      services.queue.enqueue(`${repoKey(repo)}:announce:deployment:${payload.deployment.sha}`, () =>
+      services.queue.enqueue(jobKeys.deploymentAnnouncement(repo, payload.deployment.sha), () =>
         handleDeploySignal(services, { ...announcements!, store }, octokit, { name: 'deployment_status', payload, repo }),
       );
     });
@@ -123,7 +122,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       }
       const branch = payload.ref.slice('refs/heads/'.length);
       const octokit = context.octokit as unknown as Octokit;
-      services.queue.enqueue(`${repoKey(repo)}:push:${branch}`, () => handleBranchPush(services, announcements, octokit, { repo, branch, payload }));
+      services.queue.enqueue(jobKeys.branch(repo, branch), () => handleBranchPush(services, announcements, octokit, { repo, branch, payload }));
     });
 
     app.on(
@@ -160,7 +159,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       const number = payload.issue.number;
       const commentId = payload.comment.id;
       // Permission lookup and reaction run in the queue too: the webhook is answered at once.
-      services.queue.enqueue(`${repoKey(repo)}:recheck-comment:${commentId}`, async () => {
+      services.queue.enqueue(jobKeys.recheckComment(repo, commentId), async () => {
         if (!(await userCanWrite(octokit, repo, login))) {
           await commentOnIssue(
             octokit,

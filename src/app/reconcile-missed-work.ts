@@ -13,6 +13,7 @@ import { loadRepoConfig } from '../github/load-repo-config.js';
 import type { AppServices } from './app-services.js';
 import { runDeployCheck } from './run-deploy-check.js';
 import { runPullRequestCheck } from './run-pull-request-check.js';
+import { jobKeys, repoKey } from './job-keys.js';
 
 const openPullsSchema = z.array(z.object({ number: z.number().int(), head: z.object({ sha: z.string() }) }).loose());
 
@@ -26,8 +27,6 @@ export interface Reconciler {
   runOnce(): Promise<ReconcileResult>;
   stop(): Promise<void>;
 }
-
-const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
 
 export function createReconciler(services: AppServices, octokitFor: InstallationOctokitFor, options: { intervalMs: number }): Reconciler {
   const { store, logger } = services;
@@ -49,7 +48,7 @@ export function createReconciler(services: AppServices, octokitFor: Installation
       const current = report && report.kind === 'deploy' && report.productionSha === productionHead && report.state !== 'error';
       if (!current) {
         queued.push(`${repoKey(repo)} deploy ${deployHead.slice(0, 7)}`);
-        services.queue.enqueue(`${repoKey(repo)}:push:${config.branches.deploy}`, () =>
+        services.queue.enqueue(jobKeys.branch(repo, config.branches.deploy), () =>
           runDeployCheck(services, octokit, { repo, trigger: 'reconcile', headSha: deployHead, configResult }).then(() => undefined),
         );
       }
@@ -59,7 +58,7 @@ export function createReconciler(services: AppServices, octokitFor: Installation
       const report = await store.getReport(repo, pr.head.sha);
       if (report && report.state !== 'error') continue;
       queued.push(`${repoKey(repo)} #${pr.number}`);
-      services.queue.enqueue(`${repoKey(repo)}:pr:${pr.number}`, () => runPullRequestCheck(services, octokit, { repo, number: pr.number, trigger: 'reconcile' }));
+      services.queue.enqueue(jobKeys.pullRequest(repo, pr.number), () => runPullRequestCheck(services, octokit, { repo, number: pr.number, trigger: 'reconcile' }));
     }
   }
 

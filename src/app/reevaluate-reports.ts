@@ -7,6 +7,7 @@ import type { InstallationOctokitFor } from '../github/installation-octokit.js';
 import type { AppServices } from './app-services.js';
 import { runDeployCheck } from './run-deploy-check.js';
 import { runPullRequestCheck } from './run-pull-request-check.js';
+import { jobKeys } from './job-keys.js';
 
 export interface Reevaluator {
   /** Re-checks what the report of this SHA is about; resolves when the new report is stored. */
@@ -15,11 +16,9 @@ export interface Reevaluator {
   onTicketChanged(key: string): Promise<void>;
 }
 
-const repoKey = (repo: RepoRef) => `${repo.owner}/${repo.repo}`;
-
 export function createReevaluator(services: AppServices, octokitFor: InstallationOctokitFor): Reevaluator {
   async function deploy(repo: RepoRef, trigger: 'recheck' | 'jira', headSha?: string, pullRequest?: { number: number; title: string; url: string | null } | null) {
-    const key = headSha ? `${repoKey(repo)}:deploy-sha:${headSha}` : `${repoKey(repo)}:push:deploy-recheck`;
+    const key = headSha ? jobKeys.deployHead(repo, headSha) : jobKeys.deployRecheck(repo);
     await services.queue.enqueue(key, async () => {
       const octokit = await octokitFor(repo);
       await runDeployCheck(services, octokit, { repo, trigger, ...(headSha ? { headSha } : {}), pullRequest: pullRequest ?? null });
@@ -27,7 +26,7 @@ export function createReevaluator(services: AppServices, octokitFor: Installatio
   }
 
   async function pullRequest(repo: RepoRef, number: number, trigger: 'recheck' | 'jira') {
-    await services.queue.enqueue(`${repoKey(repo)}:pr:${number}`, async () => {
+    await services.queue.enqueue(jobKeys.pullRequest(repo, number), async () => {
       const octokit = await octokitFor(repo);
       await runPullRequestCheck(services, octokit, { repo, number, trigger });
     }).done;
