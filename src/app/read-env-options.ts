@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { JiraAuth } from '../jira/jira-transport.js';
-import { webAuthFromEnv, WebAuthConfigError, type WebAuthConfig } from '../web/web-auth-config.js';
+import { githubUrlsFromEnv, webAuthFromEnv, WebAuthConfigError, type WebAuthConfig } from '../web/web-auth-config.js';
 
 export interface EnvOptions {
   readonly publicUrl: string | null;
@@ -82,9 +82,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     throw error;
   }
 
-  const host = e.GHE_HOST;
-  const githubWebUrl = host ? `${e.GHE_PROTOCOL}://${host}` : 'https://github.com';
-  const githubApiUrl = host ? `${e.GHE_PROTOCOL}://${host}/api/v3` : 'https://api.github.com';
+  const { githubWebUrl, githubApiUrl } = githubUrlsFromEnv({ GHE_HOST: e.GHE_HOST, GHE_PROTOCOL: e.GHE_PROTOCOL });
 
   return {
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,

@@ -62,13 +62,20 @@ export function webAuthFromEnv(env: Readonly<Record<string, string | undefined>>
   if (sessionSecret.length < MIN_SESSION_SECRET_LENGTH) {
     throw new WebAuthConfigError(`SESSION_SECRET must be at least ${MIN_SESSION_SECRET_LENGTH} characters (e.g. openssl rand -hex 32)`);
   }
-  const gheHost = env['GHE_HOST']?.trim() || null;
-  const protocol = env['GHE_PROTOCOL']?.trim() || 'https';
   return {
     mode: 'github',
     clientId: clientId ?? '',
     clientSecret: clientSecret ?? '',
     sessionSecret,
+    ...githubUrlsFromEnv(env),
+  };
+}
+
+/** GitHub's web and API base URLs: github.com, or GitHub Enterprise Server via GHE_HOST / GHE_PROTOCOL as Probot reads them. */
+export function githubUrlsFromEnv(env: Readonly<Record<string, string | undefined>>): { githubWebUrl: string; githubApiUrl: string } {
+  const gheHost = env['GHE_HOST']?.trim() || null;
+  const protocol = env['GHE_PROTOCOL']?.trim() || 'https';
+  return {
     githubWebUrl: gheHost ? `${protocol}://${gheHost}` : 'https://github.com',
     githubApiUrl: gheHost ? `${protocol}://${gheHost}/api/v3` : 'https://api.github.com',
   };
