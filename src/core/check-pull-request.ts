@@ -11,8 +11,8 @@ import { buildErrorReport } from './report/build-deploy-report.js';
 import { pendingDescription } from './report/status-description.js';
 import { failureReason } from './check-failure.js';
 import {
+  buildExemptPullRequestReport,
   buildPullRequestReport,
-  exemptDescription,
   pullRequestExemption,
   pullRequestFindings,
   pullRequestKeys,
@@ -41,15 +41,7 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
   const exemption = pullRequestExemption(pr, config);
   if (exemption) {
     // Stored too, so that the head counts as checked (the reconciler does not re-check it).
-    const exempt: DeployReport = {
-      ...buildErrorReport(
-        { ...ctx, pullRequest: { number: pr.number, title: pr.title, url: pr.url }, kind: 'pull_request' },
-        { productionBranch: pr.baseRef, deployBranch: pr.headRef, productionSha: null, deploySha: pr.headSha, error: '' },
-      ),
-      state: 'success',
-      error: null,
-      statusDescription: exemptDescription(exemption),
-    };
+    const exempt = buildExemptPullRequestReport(ctx, pr, exemption);
     await storeAndPostFinal(deps, exempt, (state, description) => setStatus(state, description, null), log);
     log.info({ exemption }, 'pull request exempt from the ticket check');
     return { exempt: exemption };

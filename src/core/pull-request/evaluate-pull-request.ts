@@ -116,3 +116,32 @@ export function buildPullRequestReport(
     statusDescription: state === 'failure' ? failureDescription(findings) : pullRequestSuccessDescription(prKeys.keys),
   };
 }
+
+/** The stored report of an exempt pull request: success, nothing read, the reason as its description. */
+export function buildExemptPullRequestReport(
+  ctx: { repo: RepoRef; trigger: ReportTrigger; evaluatedAt: string },
+  pr: PullRequestFacts,
+  reason: string,
+): DeployReport {
+  return {
+    kind: 'pull_request',
+    repo: ctx.repo,
+    pullRequest: { number: pr.number, title: pr.title, url: pr.url },
+    productionBranch: pr.baseRef,
+    deployBranch: pr.headRef,
+    productionSha: '',
+    deploySha: pr.headSha,
+    trigger: ctx.trigger,
+    evaluatedAt: ctx.evaluatedAt,
+    state: 'success',
+    error: null,
+    compare: null,
+    commits: [],
+    tickets: [],
+    reverted: [],
+    commitsWithoutTicket: [],
+    findings: [],
+    ticketChecksSkipped: true,
+    statusDescription: exemptDescription(reason),
+  };
+}
