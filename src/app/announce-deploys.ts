@@ -4,7 +4,7 @@
  * optional JIRA write-back). The content is always computed from GitHub and JIRA, also when a recorded but
  * unannounced deploy is resumed after a restart.
  */
-import type { RepoRef } from '../core/domain.js';
+import type { RepoRef, TicketSnapshot } from '../core/domain.js';
 import type { RepoConfig } from '../core/config/repo-config-schema.js';
 import { resolveKeyMatcher } from '../core/check-deploy.js';
 import { summarizeDeployKeys } from '../core/jira-keys/extract-jira-keys.js';
@@ -16,7 +16,7 @@ import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-confi
 import type { InstallationOctokitFor } from '../github/installation-octokit.js';
 import type { AnnouncementContent, DeployAnnouncer } from '../slack/deploy-announcer.js';
 import { resolveDeployRange } from '../slack/resolve-deploy-range.js';
-import type { ReportStore } from '../store/report-store.js';
+import type { AnnouncementRecord, ReportStore } from '../store/report-store.js';
 import { reportUrlFor, type AppServices } from './app-services.js';
 import { repoKey } from './job-keys.js';
 
@@ -35,7 +35,7 @@ export function createAnnouncementContentSource(services: AppServices): Announce
       const matcher = await resolveKeyMatcher(config, services.tickets);
       const keys = summarizeDeployKeys(commits, matcher);
       const wanted = [...new Set([...keys.shipped.keys(), ...keys.reverted.keys()])];
-      let tickets = new Map<string, import('../core/domain.js').TicketSnapshot>();
+      let tickets = new Map<string, TicketSnapshot>();
       if (wanted.length) {
         try {
           tickets = await services.tickets.fetchTickets(wanted, config.jira.fields);
@@ -125,7 +125,7 @@ export async function handleDeploySignal(
 
 /** Rebuilds a recorded announcement's content from GitHub and JIRA (resume after a restart or a failure). */
 export function loadRecordedAnnouncement(services: AppServices, content: AnnouncementContentSource, octokitFor: InstallationOctokitFor) {
-  return async (record: import('../store/report-store.js').AnnouncementRecord): Promise<AnnouncementContent> => {
+  return async (record: AnnouncementRecord): Promise<AnnouncementContent> => {
     const octokit = await octokitFor(record.repo);
     const configResult = await loadRepoConfig(octokit, record.repo);
     if (!configResult.ok) throw new Error(`cannot rebuild the announcement: ${configResult.error}`);
