@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
 import type { DeployReport, ReportState, ReportTrigger, RepoRef } from '../core/domain.js';
 import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
-import type { AnnouncementsTable, StoreDatabase } from './store-database.js';
+import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -32,22 +32,8 @@ const LIST_COLUMNS = [
   'status_description',
 ] as const;
 
-interface ListRow {
-  id: number;
-  owner: string;
-  repo: string;
-  kind: string;
-  pr_number: number;
-  deploy_sha: string;
-  production_sha: string;
-  state: string;
-  trigger: string;
-  evaluated_at: string | Date;
-  ticket_count: number;
-  problem_count: number;
-  commit_count: number;
-  status_description: string;
-}
+/** A report row as the list queries select it: exactly LIST_COLUMNS. */
+type ListRow = Pick<Selectable<ReportsTable>, (typeof LIST_COLUMNS)[number]>;
 
 type AnnouncementRow = Selectable<AnnouncementsTable>;
 
