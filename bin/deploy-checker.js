@@ -1,9 +1,6 @@
 #!/usr/bin/env node
-// The `deploy-checker` command: runs src/cli/main.ts through tsx (a runtime dependency), no build step.
-import { register } from 'tsx/esm/api';
-
-register();
-const { main } = await import('../src/cli/main.ts');
+// The `deploy-checker` command: runs the compiled CLI (dist/, built by `npm run build`, which `npm ci` runs).
+const { main } = await import('../dist/cli/main.js');
 process.exitCode = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

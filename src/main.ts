@@ -1,37 +1,131 @@
 /**
- * Entry point (`npm start`): builds the edges from the environment and runs the Probot server. Without APP_ID /
- * PRIVATE_KEY, Probot's setup flow registers the GitHub App from app.yml.
+ * Entry point (`npm start` = `node dist/main.js`): reads the settings once (the environment, `.env` filling the
+ * gaps), builds the edges and runs Probot's Server with the app. Without APP_ID / PRIVATE_KEY it serves the setup
+ * flow that registers the GitHub App from app.yml (src/setup/).
  */
-import { run } from 'probot';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { Probot, Server } from 'probot';
+import type { Logger } from 'pino';
+import { parse as parseYaml } from 'yaml';
 import { createDeployCheckerApp } from './app/deploy-checker-app.js';
-import { readEnvOptions } from './app/read-env-options.js';
+import { EnvError, readEnvOptions, type EnvOptions } from './app/read-env-options.js';
+import { mergeEnvironment, readEnvFile } from './app/load-env-file.js';
 import { createLogger } from './app/create-logger.js';
 import { createWorkQueue } from './app/work-queue.js';
 import { unconfiguredTicketSource } from './app/app-services.js';
+import { describeEffectiveConfig } from './app/describe-effective-config.js';
+import { createAppMetrics } from './app/app-metrics.js';
+import { createInstrumentedOctokit } from './app/instrumented-octokit.js';
 import { createJiraTransport } from './jira/jira-transport.js';
 import { createJiraTicketSource } from './jira/jira-ticket-source.js';
 import { createReportStore } from './store/create-report-store.js';
 import { createJiraWriter } from './jira/jira-writer.js';
 import { createSlackPoster } from './slack/slack-poster.js';
+import { createOperationsHandler } from './web/operations-routes.js';
+import { createSetupModeHandler } from './setup/setup-mode-handler.js';
+import { updateEnvFile } from './setup/update-env-file.js';
+
+const ENV_FILE = resolve('.env');
+const HEALTH_WATCH_MS = 30_000;
+
+function readAppYml(): unknown {
+  return parseYaml(readFileSync(new URL('../app.yml', import.meta.url), 'utf8'));
+}
+
+async function startSetupMode(options: EnvOptions, env: Record<string, string | undefined>, logger: Logger): Promise<void> {
+  const { server: s } = options;
+  const server = new Server({
+    Probot: Probot.defaults({ appId: 1, privateKey: 'setup mode: no key yet', log: logger }),
+    host: s.host,
+    port: s.port,
+    webhookPath: s.webhookPath,
+    log: logger,
+  });
+  await server.load((_app, { addHandler }) => {
+    addHandler(
+      createSetupModeHandler({
+        githubWebUrl: options.githubWebUrl,
+        githubApiUrl: options.githubApiUrl,
+        publicUrl: options.publicUrl,
+        webhookPath: s.webhookPath,
+        appYml: readAppYml(),
+        hasSessionSecret: Boolean(env['SESSION_SECRET']),
+        saveCredentials: (values) => updateEnvFile(ENV_FILE, values),
+        logger,
+      }),
+    );
+  });
+  await server.start();
+  logger.info(`No GitHub App configured (APP_ID, PRIVATE_KEY): open http://${s.host === '0.0.0.0' ? 'localhost' : s.host}:${s.port}/setup to register it`);
+  const stop = () => void server.stop().finally(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+}
 
 async function main(): Promise<void> {
-  process.env.NO_SMEE_SETUP ??= 'true';
-  const env = readEnvOptions();
-  const logger = createLogger({ level: env.logLevel });
-  const transport = env.jira
-    ? createJiraTransport({ ...env.jira, logger, timeoutMs: env.jiraTimeoutMs, maxAttempts: env.jiraMaxAttempts })
+  const env = mergeEnvironment(process.env, readEnvFile(ENV_FILE));
+  const options = readEnvOptions(env);
+  const logger = createLogger({ level: options.logLevel, format: options.server.logFormat, isTTY: Boolean(process.stdout.isTTY) });
+  const { appId, privateKey, webhookSecret } = options.server;
+  if (appId === null || privateKey === null) return startSetupMode(options, env, logger);
+  if (webhookSecret === null) throw new EnvError('Invalid environment: WEBHOOK_SECRET: required once APP_ID is set');
+  logger.info({ config: describeEffectiveConfig(options) }, 'configuration');
+
+  const transport = options.jira
+    ? createJiraTransport({ ...options.jira, logger, timeoutMs: options.jiraTimeoutMs, maxAttempts: options.jiraMaxAttempts })
     : null;
   const tickets = transport ? createJiraTicketSource({ transport, logger }) : unconfiguredTicketSource;
-  if (!env.jira) logger.warn('JIRA_BASE_URL is not set: every deploy check will end in an error status until it is');
-  if (!env.publicUrl) logger.warn('PUBLIC_URL is not set: commit statuses will carry no link to the report page');
-  const store = await createReportStore({ databaseUrl: env.databaseUrl, logger });
-  const queue = createWorkQueue({ concurrency: env.queueConcurrency, maxPending: env.queueMaxPending, logger });
-  const slack = env.slack ? createSlackPoster({ token: env.slack.token, ...(env.slack.apiUrl ? { apiUrl: env.slack.apiUrl } : {}), logger }) : null;
+  if (!options.jira) logger.warn('JIRA_BASE_URL is not set: every deploy check will end in an error status until it is');
+  if (!options.publicUrl) logger.warn('PUBLIC_URL is not set: commit statuses will carry no link to the report page');
+  const store = await createReportStore({ databaseUrl: options.databaseUrl, logger });
+  const queue = createWorkQueue({ concurrency: options.queueConcurrency, maxPending: options.queueMaxPending, logger });
+  const metrics = createAppMetrics();
+  metrics.observe({ queueDepth: () => queue.size });
+  const slack = options.slack
+    ? createSlackPoster({ token: options.slack.token, ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}), logger })
+    : null;
   if (!slack) logger.info('SLACK_BOT_TOKEN is not set: deploys are not announced');
   const stopping = new AbortController();
-  const server = await run(
+  const { server: s } = options;
+  const server = new Server({
+    Probot: Probot.defaults({
+      appId,
+      privateKey,
+      secret: webhookSecret,
+      baseUrl: options.githubApiUrl,
+      log: logger,
+      Octokit: createInstrumentedOctokit(metrics),
+    }),
+    host: s.host,
+    port: s.port,
+    webhookPath: s.webhookPath,
+    log: logger,
+  });
+  await server.load((_app, { addHandler }) => {
+    addHandler(
+      createOperationsHandler({
+        checks: [
+          { name: 'store', run: () => store.checkHealth() },
+          {
+            name: 'queue',
+            run: async () =>
+              stopping.signal.aborted
+                ? { ok: false, reason: 'shutting down' }
+                : queue.size < options.queueMaxPending
+                  ? { ok: true }
+                  : { ok: false, reason: `full (${queue.size} jobs)` },
+          },
+        ],
+        registry: metrics.registry,
+        metricsToken: s.metricsToken,
+        logger,
+      }),
+    );
+  });
+  await server.load(
     createDeployCheckerApp({
-      env,
+      env: options,
       tickets,
       store,
       queue,
@@ -40,22 +134,51 @@ async function main(): Promise<void> {
       slack,
       jiraWriter: transport ? createJiraWriter(transport) : null,
       shutdown: stopping.signal,
+      metrics,
     }),
-    { log: logger },
   );
+  await server.start();
+
+  let lastHealth = 'ok';
+  const healthWatch = setInterval(() => {
+    void store.checkHealth().then((health) => {
+      const now = health.ok ? 'ok' : health.reason;
+      if (now !== lastHealth) {
+        if (health.ok) logger.info('store healthy again');
+        else logger.error({ reason: health.reason }, 'store unhealthy: /readyz fails until it is fixed');
+        lastHealth = now;
+      }
+    });
+  }, HEALTH_WATCH_MS);
+  healthWatch.unref();
+
+  let shuttingDown = false;
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down: finishing queued work');
+    if (shuttingDown) {
+      logger.info({ signal }, 'already shutting down');
+      return;
+    }
+    shuttingDown = true;
+    logger.info({ signal, deadlineMs: s.shutdownTimeoutMs }, 'shutting down: finishing queued work');
+    const deadline = setTimeout(() => {
+      logger.warn({ pending: queue.size }, 'shutdown deadline reached: unfinished work is left to the reconciler at the next start');
+      process.exit(0);
+    }, s.shutdownTimeoutMs);
+    deadline.unref();
+    clearInterval(healthWatch);
     stopping.abort();
-    await server.stop();
+    await server.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the HTTP server failed'));
     await queue.onIdle();
     await store.close();
+    logger.info('stopped');
     process.exit(0);
   };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
 }
 
 main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // One line naming what is wrong (an EnvError names the variable); never a stack of a secret-bearing value.
+  console.error(error instanceof Error ? `deploy-checker cannot start: ${error.message}` : error);
   process.exit(1);
 });

@@ -7,6 +7,7 @@ import type { SlackPoster } from '../slack/slack-poster.js';
 import type { JiraWriter } from '../core/slack-announcement/jira-writer.js';
 import type { EnvOptions } from './read-env-options.js';
 import type { WorkQueue } from './work-queue.js';
+import type { AppMetrics } from './app-metrics.js';
 import { CheckFailure } from '../core/check-failure.js';
 import { reportUrl } from '../core/report-path.js';
 
@@ -25,6 +26,8 @@ export interface AppServices {
   readonly announcementResumeIntervalMs?: number;
   /** Aborted when the server shuts down: background loops stop. */
   readonly shutdown?: AbortSignal;
+  /** Prometheus metrics (src/app/app-metrics.ts); absent in tests that do not look at them. */
+  readonly metrics?: AppMetrics;
 }
 
 /** The report page URL for a SHA, or null without PUBLIC_URL. */

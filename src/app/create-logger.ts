@@ -1,5 +1,10 @@
-/** The pino logger: structured JSON, secrets redacted wherever they could appear. */
+/**
+ * The pino logger: structured, secrets redacted wherever they could appear; JSON lines, or human-readable lines
+ * (pino-pretty) on a terminal. No `name` in the base: Probot's child loggers add their own (`server`, `http`…), and
+ * a second `name` key would duplicate it in every line.
+ */
 import { pino, type Logger, type DestinationStream } from 'pino';
+import pretty from 'pino-pretty';
 
 export const REDACTED_PATHS = [
   'token',
@@ -25,13 +30,24 @@ export const REDACTED_PATHS = [
   'err.response.headers["set-cookie"]',
 ];
 
-export function createLogger(options: { level: string; destination?: DestinationStream }): Logger {
-  return pino(
-    {
-      level: options.level,
-      name: 'deploy-checker',
-      redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    },
-    options.destination,
-  );
+export interface LoggerOptions {
+  readonly level: string;
+  /** null: pretty when `isTTY`, JSON otherwise. */
+  readonly format?: 'pretty' | 'json' | null;
+  readonly isTTY?: boolean;
+  /** Where JSON lines go (default stdout); pretty output always goes to stdout. */
+  readonly destination?: DestinationStream;
+}
+
+/** pretty on a terminal unless LOG_FORMAT says otherwise; JSON for log collectors. */
+export function effectiveLogFormat(format: 'pretty' | 'json' | null | undefined, isTTY: boolean): 'pretty' | 'json' {
+  return format ?? (isTTY ? 'pretty' : 'json');
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const settings = { level: options.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (effectiveLogFormat(options.format, options.isTTY ?? false) === 'pretty') {
+    return pino(settings, pretty({ sync: true, colorize: options.isTTY ?? false, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
+  }
+  return pino(settings, options.destination);
 }

@@ -68,7 +68,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
         createWebHandler({
           store: services.store,
           auth: services.env.web,
-          publicUrl: services.env.publicUrl ?? `http://localhost:${process.env.PORT ?? 3000}`,
+          publicUrl: services.env.publicUrl ?? `http://localhost:${services.env.server.port}`,
           jiraWebhookSecret: services.env.jiraWebhookSecret,
           recheck: (repo, sha) => reevaluator.recheckReport(repo, sha),
           onTicketChanged: (key) => void reevaluator.onTicketChanged(key),
@@ -97,6 +97,10 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
     const reconciler = createReconciler(services, octokitFor, { intervalMs: services.env.reconcileIntervalMs });
     services.shutdown?.addEventListener('abort', () => void reconciler.stop(), { once: true });
     hooks.onReady?.({ reevaluator, reconciler });
+
+    app.onAny(async (context) => {
+      services.metrics?.webhookDeliveries.inc({ event: context.name });
+    });
 
     app.on('deployment_status', async (context) => {
       if (!announcements || !services.store) return;

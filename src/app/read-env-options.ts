@@ -1,12 +1,32 @@
 /**
- * Server-wide settings from the environment (documented line by line in .env.example). Probot reads its own
- * variables (APP_ID, PRIVATE_KEY, WEBHOOK_SECRET, GHE_HOST, GHE_PROTOCOL, LOG_LEVEL…); these are ours.
+ * Server-wide settings, read and validated once at start (documented line by line in .env.example). The caller
+ * passes the effective environment (src/app/load-env-file.ts: the real environment, `.env` filling the gaps); an
+ * invalid value throws an EnvError whose one-line message names the variable.
  */
+import { getPrivateKey } from '@probot/get-private-key';
 import { z } from 'zod';
 import type { JiraAuth } from '../jira/jira-transport.js';
 import { githubUrlsFromEnv, webAuthFromEnv, WebAuthConfigError, type WebAuthConfig } from '../web/web-auth-config.js';
 
+/** The HTTP server and the GitHub App's credentials (null before the App is registered: setup mode). */
+export interface ServerOptions {
+  readonly appId: number | null;
+  readonly privateKey: string | null;
+  readonly webhookSecret: string | null;
+  readonly port: number;
+  /** Interface to listen on; default localhost (a container sets HOST=0.0.0.0). */
+  readonly host: string;
+  readonly webhookPath: string;
+  /** pretty: human-readable; json: one JSON object per line; null: pretty on a terminal, JSON otherwise. */
+  readonly logFormat: 'pretty' | 'json' | null;
+  /** How long a graceful stop (SIGTERM) may drain the work queue before exiting. */
+  readonly shutdownTimeoutMs: number;
+  /** Bearer token /metrics requires; null: /metrics is open. */
+  readonly metricsToken: string | null;
+}
+
 export interface EnvOptions {
+  readonly server: ServerOptions;
   readonly publicUrl: string | null;
   readonly jira: { readonly baseUrl: string; readonly auth: JiraAuth } | null;
   readonly jiraTimeoutMs: number;
@@ -29,7 +49,17 @@ export interface EnvOptions {
 const url = z.url({ protocol: /^https?$/ });
 const optional = (v: string | undefined) => (v === undefined || v.trim() === '' ? undefined : v.trim());
 
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
 const schema = z.object({
+  APP_ID: z.coerce.number().int().positive('must be the numeric id of the GitHub App').optional(),
+  WEBHOOK_SECRET: z.string().optional(),
+  PORT: z.coerce.number().int().min(1).max(65_535).default(3000),
+  HOST: z.string().default('localhost'),
+  WEBHOOK_PATH: z.string().startsWith('/', 'must start with /').default('/api/github/webhooks'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(25_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   PUBLIC_URL: url.optional(),
   JIRA_BASE_URL: url.optional(),
   JIRA_EMAIL: z.string().optional(),
@@ -47,7 +77,7 @@ const schema = z.object({
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(1000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
-  LOG_LEVEL: z.string().default('info'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   GHE_HOST: z.string().optional(),
   GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
 });
@@ -56,7 +86,22 @@ export class EnvError extends Error {
   override name = 'EnvError';
 }
 
-export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions {
+/** The App's private key (PRIVATE_KEY, PEM or base64, or PRIVATE_KEY_PATH), as Probot reads it; null when unset. */
+function readPrivateKey(env: Readonly<Record<string, string | undefined>>, cwd: string): string | null {
+  if (!optional(env['PRIVATE_KEY']) && !optional(env['PRIVATE_KEY_PATH'])) return null;
+  try {
+    return getPrivateKey({ env: { PRIVATE_KEY: optional(env['PRIVATE_KEY']), PRIVATE_KEY_PATH: optional(env['PRIVATE_KEY_PATH']) }, cwd }) ?? null;
+  } catch {
+    // The library's message may quote the variable's content: say only which variable is wrong.
+    throw new EnvError(
+      optional(env['PRIVATE_KEY'])
+        ? 'Invalid environment: PRIVATE_KEY: not a PEM private key (paste the .pem file, with \\n for line breaks, or use PRIVATE_KEY_PATH)'
+        : 'Invalid environment: PRIVATE_KEY_PATH: no readable file there',
+    );
+  }
+}
+
+export function readEnvOptions(env: Readonly<Record<string, string | undefined>> = process.env, cwd = process.cwd()): EnvOptions {
   const cleaned = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, optional(env[k])]));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
@@ -65,6 +110,7 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     );
   }
   const e = parsed.data;
+  const privateKey = readPrivateKey(env, cwd);
 
   let jira: EnvOptions['jira'] = null;
   if (e.JIRA_BASE_URL) {
@@ -85,6 +131,17 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
   const { githubWebUrl, githubApiUrl } = githubUrlsFromEnv({ GHE_HOST: e.GHE_HOST, GHE_PROTOCOL: e.GHE_PROTOCOL });
 
   return {
+    server: {
+      appId: e.APP_ID ?? null,
+      privateKey,
+      webhookSecret: e.WEBHOOK_SECRET ?? null,
+      port: e.PORT,
+      host: e.HOST,
+      webhookPath: e.WEBHOOK_PATH,
+      logFormat: e.LOG_FORMAT ?? null,
+      shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+      metricsToken: e.METRICS_TOKEN ?? null,
+    },
     publicUrl: e.PUBLIC_URL ? e.PUBLIC_URL.replace(/\/+$/, '') : null,
     jira,
     jiraTimeoutMs: e.JIRA_TIMEOUT_MS,

@@ -9,8 +9,9 @@ import pg from 'pg';
 import type { Logger } from 'pino';
 import { describePostgresTarget, isInMemorySqlite, parseDatabaseUrl, sqliteDirectoryOf } from './database-url.js';
 import { createKyselyReportStore } from './kysely-report-store.js';
-import { runStoreMigrations } from './migrations/run-store-migrations.js';
-import type { ReportStore } from './report-store.js';
+import { runStoreMigrations, storeMigrations } from './migrations/run-store-migrations.js';
+import type { ReportStore, StoreHealth } from './report-store.js';
+import { assertNotLost, guardSqliteFile, type SqliteFileGuard } from './sqlite-file-guard.js';
 import type { StoreDatabase, StoreDialect } from './store-database.js';
 
 /** How long a SQLite writer waits for another process's write lock before giving up. */
@@ -28,12 +29,18 @@ export async function createReportStore(options: CreateReportStoreOptions): Prom
   const target = parseDatabaseUrl(options.databaseUrl);
   let db: Kysely<StoreDatabase>;
   let dialect: StoreDialect;
+  let fileGuard: SqliteFileGuard | null = null;
 
   if (target.dialect === 'sqlite') {
     dialect = 'sqlite';
-    if (!isInMemorySqlite(target.filename)) mkdirSync(sqliteDirectoryOf(target.filename), { recursive: true });
+    const inMemory = isInMemorySqlite(target.filename);
+    if (!inMemory) {
+      mkdirSync(sqliteDirectoryOf(target.filename), { recursive: true });
+      assertNotLost(target.filename);
+    }
     const database = new Database(target.filename);
     try {
+      if (!inMemory) fileGuard = guardSqliteFile(target.filename, database);
       database.pragma('journal_mode = WAL');
       database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
       database.pragma('synchronous = NORMAL');
@@ -59,5 +66,20 @@ export async function createReportStore(options: CreateReportStoreOptions): Prom
     await db.destroy();
     throw error;
   }
-  return createKyselyReportStore(db);
+  const expectedMigrations = Object.keys(storeMigrations(dialect)).length;
+  const checkHealth = async (): Promise<StoreHealth> => {
+    try {
+      const file = fileGuard?.check() ?? { ok: true };
+      if (!file.ok) return file;
+      const row = await db
+        .selectFrom('kysely_migration' as never)
+        .select((eb) => eb.fn.countAll<number | string | bigint>().as('applied'))
+        .executeTakeFirstOrThrow();
+      const applied = Number((row as { applied: number | string | bigint }).applied);
+      return applied >= expectedMigrations ? { ok: true } : { ok: false, reason: `${applied} of ${expectedMigrations} migrations applied` };
+    } catch (error) {
+      return { ok: false, reason: `store unreachable: ${error instanceof Error ? error.message : String(error)}` };
+    }
+  };
+  return { ...createKyselyReportStore(db), checkHealth };
 }

@@ -37,7 +37,7 @@ type ListRow = Pick<Selectable<ReportsTable>, (typeof LIST_COLUMNS)[number]>;
 
 type AnnouncementRow = Selectable<AnnouncementsTable>;
 
-export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore {
+export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportStore, 'checkHealth'> {
   const listColumnsOf = (table: 'reports') => LIST_COLUMNS.map((column) => `${table}.${column}` as const);
 
   return {

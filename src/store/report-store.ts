@@ -50,7 +50,13 @@ export interface AnnouncementRecord {
   readonly updatedAt: string;
 }
 
+/** Whether the store can serve: reachable, migrated, and (SQLite) still the file that was opened. */
+export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
 export interface ReportStore {
+  /** Reachability, migrations and file identity; never throws. For /readyz and the health watch. */
+  checkHealth(): Promise<StoreHealth>;
+
   /**
    * Saves an evaluation. One row per (repo, kind, pull request number, deploy SHA): a newer evaluation replaces an
    * older one, an older one arriving late is ignored; concurrent writers never duplicate. Returns the row id.
