@@ -4,13 +4,13 @@
  * optional JIRA write-back). The content is always computed from GitHub and JIRA, also when a recorded but
  * unannounced deploy is resumed after a restart.
  */
-import type { RepoRef, TicketSnapshot } from '../core/domain.js';
+import type { DeployReport, RepoRef, TicketSnapshot } from '../core/domain.js';
 import type { RepoConfig } from '../core/config/repo-config-schema.js';
 import { resolveKeyMatcher } from '../core/check-deploy.js';
 import { summarizeDeployKeys } from '../core/jira-keys/extract-jira-keys.js';
 import { commitsWithoutTicket } from '../core/rules/evaluate-deploy-rules.js';
 import { detectDeploy } from '../core/slack-announcement/detect-deploy.js';
-import type { DeployAnnouncementInput } from '../core/slack-announcement/deploy-announcement-input.js';
+import type { DeployAnnouncementInput, ShippedCheck } from '../core/slack-announcement/deploy-announcement-input.js';
 import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
 import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-config.js';
 import type { InstallationOctokitFor } from '../github/installation-octokit.js';
@@ -45,6 +45,7 @@ export function createAnnouncementContentSource(services: AppServices): Announce
         }
       }
       const story = ([key, shas]: [string, readonly string[]]) => ({ key, ticket: tickets.get(key) ?? null, commitCount: shas.length });
+      const shipped = rollback ? null : await services.store?.getReport(repo, range.toSha);
       const content: DeployAnnouncementInput = {
         repo,
         fromSha: range.fromSha,
@@ -54,16 +55,27 @@ export function createAnnouncementContentSource(services: AppServices): Announce
         rollback,
         stories: [...keys.shipped].map(story),
         commitCount: commits.length,
-        commitsWithoutTicket: commitsWithoutTicket(commits, keys.byCommit, config).length,
+        // Exempt commits (merges, commits.exempt, bots) needed no ticket: the check said all clear about them.
+        commitsWithoutTicket: commitsWithoutTicket(commits, keys.byCommit, config).filter((c) => c.exemptReason === null).length,
         reverted: rollback ? [] : [...keys.reverted].map(story),
         compareUrl: `${services.env.githubWebUrl}/${repo.owner}/${repo.repo}/compare/${range.fromSha}...${range.toSha}`,
         reportUrl: reportUrlFor(services.env)(repo, range.toSha),
         jiraBaseUrl: services.env.jira?.baseUrl ?? null,
         highRiskValues: config.jira.highRiskValues,
+        mention: config.slack.mention,
+        ...(rollback || !services.store ? {} : { shippedCheck: shippedCheckOf(shipped ?? null) }),
       };
       return { content, onDeploy: config.jira.onDeploy };
     },
   };
+}
+
+/** How the deploy check of the shipped SHA stood: the stored deploy evaluation of that SHA, or never checked. */
+function shippedCheckOf(report: DeployReport | null): ShippedCheck {
+  if (!report || report.kind !== 'deploy') return { state: 'never-checked' };
+  if (report.state === 'success') return { state: 'success' };
+  if (report.state === 'error') return { state: 'error', error: report.error ?? 'the check could not finish' };
+  return { state: 'failure', problems: report.findings.map((f) => f.summary) };
 }
 
 /** The previous deployment of the environment (for the very first deployment_status, which has no `before`). */

@@ -27,7 +27,7 @@ describe('defaults', () => {
       },
       status: { context: 'deploy-checker', prContext: 'deploy-checker/ticket' },
       pullRequests: { exemptLabels: ['no-ticket'], skipDrafts: true },
-      slack: {},
+      slack: { mention: [] },
       deploy: { signal: 'push', environment: 'production' },
     });
   });
@@ -62,7 +62,7 @@ describe('defaults', () => {
       rules: { commitWithoutTicket: false, unknownTicket: false, ticketStatus: false, riskAssessment: false, postDeployChecks: false, branchBehind: false },
       status: { context: 'deploys', prContext: 'deploys/pr' },
       pullRequests: { exemptLabels: [], skipDrafts: false },
-      slack: { channel: '#deploys' },
+      slack: { channel: '#deploys', mention: [] },
       deploy: { signal: 'deployment', environment: 'prod' },
     };
     expect(parseRepoConfig(raw)).toEqual({ ok: true, config: raw });
@@ -88,6 +88,7 @@ describe('invalid files name the key path', () => {
     { name: 'status context over 100 characters', raw: { status: { context: 'x'.repeat(101) } }, error: 'status.context: Too big: expected string to have <=100 characters' },
     { name: 'unknown deploy signal', raw: { deploy: { signal: 'tag' } }, error: 'deploy.signal: Invalid option: expected one of "push"|"deployment"' },
     { name: 'empty Slack channel', raw: { slack: { channel: '' } }, error: 'slack.channel: Too small: expected string to have >=1 characters' },
+    { name: 'a Slack mention that is not an id', raw: { slack: { mention: ['@here'] } }, error: 'slack.mention.0: must be a Slack user group id (S…) or user id (U…/W…)' },
     {
       name: 'several problems are all listed',
       raw: { rules: { branchBehind: 1 }, jira: { projects: ['ok'] } },

@@ -55,10 +55,18 @@ describe('buildDeployAnnouncement', () => {
             "type": "header",
           },
           {
+            "elements": [
+              {
+                "text": "Deployed by *octocat* · 2024-05-02 14:03 UTC · \`1111111\` → \`2222222\`",
+                "type": "mrkdwn",
+                "verbatim": true,
+              },
+            ],
+            "type": "context",
+          },
+          {
             "text": {
-              "text": "\`1111111\` → \`2222222\` deployed to production by *octocat* at 2024-05-02 14:03 UTC.
-      *4 stories* · 9 commits · :warning: *1 high-risk*
-      <https://github.com/acme/shop/compare/1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb|Compare on GitHub> · <https://deploy-checker.example.com/repos/acme/shop/reports/2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb|Deploy report>
+              "text": "*4 stories* · 9 commits · :warning: *1 high-risk*
       :rotating_light: *On call: run the post-deploy checks below now.*",
               "type": "mrkdwn",
               "verbatim": true,
@@ -72,7 +80,9 @@ describe('buildDeployAnnouncement', () => {
             "text": {
               "text": ":warning: *High-risk stories (1)*
       • <https://jira.example.com/browse/SHOP-102|*SHOP-102*> Switch card payments to the new PSP — _Task_ · Bo Builder · 3 commits
-            ↳ _Post-deploy checks:_ Pay 1 EUR with a test card; Watch the psp-errors dashboard for 15 min",
+            ↳ _Post-deploy checks:_
+                ◦ Pay 1 EUR with a test card
+                ◦ Watch the psp-errors dashboard for 15 min",
               "type": "mrkdwn",
               "verbatim": true,
             },
@@ -84,7 +94,8 @@ describe('buildDeployAnnouncement', () => {
       • <https://jira.example.com/browse/SHOP-101|*SHOP-101*> Show delivery dates on the basket page — _Story_ · Ann Example · 2 commits
             ↳ _Post-deploy checks:_ Open a basket and check the date
       • <https://jira.example.com/browse/SHOP-7|*SHOP-7*> _not found in JIRA_ · 1 commit
-      • <https://jira.example.com/browse/SHOP-103|*SHOP-103*> Fix typo in footer — _Bug_ · unassigned · 1 commit",
+      • <https://jira.example.com/browse/SHOP-103|*SHOP-103*> Fix typo in footer — _Bug_ · unassigned · 1 commit
+            ↳ :warning: _No post-deploy checks._",
               "type": "mrkdwn",
               "verbatim": true,
             },
@@ -105,6 +116,29 @@ describe('buildDeployAnnouncement', () => {
               "verbatim": true,
             },
             "type": "section",
+          },
+          {
+            "elements": [
+              {
+                "action_id": "view_report",
+                "text": {
+                  "text": "View report",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "url": "https://deploy-checker.example.com/repos/acme/shop/reports/2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+              },
+              {
+                "action_id": "view_compare",
+                "text": {
+                  "text": "Compare on GitHub",
+                  "type": "plain_text",
+                },
+                "type": "button",
+                "url": "https://github.com/acme/shop/compare/1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+              },
+            ],
+            "type": "actions",
           },
         ],
         "text": "acme/shop deployed 2222222 by octocat: 4 stories, 1 high-risk (SHOP-102). Report: https://deploy-checker.example.com/repos/acme/shop/reports/2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
@@ -128,8 +162,9 @@ describe('buildDeployAnnouncement', () => {
     expect(highRisk).toBeDefined();
     const keysInOrder = [...sections.join('\n').matchAll(/\|\*(A-\d)\*>/g)].map((m) => m[1]);
     expect(keysInOrder).toEqual(['A-2', 'A-4', 'A-1', 'A-3', 'A-5']);
-    expect(highRisk).toContain('_No post-deploy checks listed._');
-    expect(sections.find((s) => s.startsWith('*Stories (3)*'))).not.toContain('No post-deploy checks');
+    expect(highRisk).toContain(':warning: _No post-deploy checks for a high-risk story._');
+    // A story without post-deploy checks is flagged in every group, never silently left without the line.
+    expect(sections.find((s) => s.startsWith('*Stories (3)*'))).toContain(':warning: _No post-deploy checks._');
   });
 
   it('keeps a 500-story deploy within every limit and says how many more there are', () => {
@@ -188,7 +223,7 @@ describe('buildDeployAnnouncement', () => {
     const message = buildDeployAnnouncement(announcementInput({ stories: [story('S-1'), story('S-2')] }));
     expect(allText(message)).not.toContain('…and');
     expect(allText(message)).toContain('*Stories (2)*');
-    expect(message.blocks).toHaveLength(4);
+    expect(message.blocks.map((b) => b.type)).toEqual(['header', 'context', 'section', 'divider', 'section', 'actions']);
   });
 
   it('announces an empty deploy', () => {

@@ -129,7 +129,7 @@ describe('createDeployAnnouncer: announce', () => {
     );
     const blocks = posted['blocks'] as { type: string; text?: { text: string } }[];
     // High-risk story first: the first section after the divider is the high-risk one.
-    expect(blocks[3]?.text?.text).toMatch(/^:warning: \*High-risk stories \(1\)\*\n• <[^|]+\|\*SHOP-102\*>/);
+    expect(blocks[4]?.text?.text).toMatch(/^:warning: \*High-risk stories \(1\)\*\n• <[^|]+\|\*SHOP-102\*>/);
     expect(h.store.get(1)).toMatchObject({ state: 'posted', messageTs: '1714658700.000100', fromSha: FROM_SHA, toSha: TO_SHA, channel: CHANNEL, rollback: false, ticketKeys: ['SHOP-101', 'SHOP-102', 'SHOP-7', 'SHOP-103'] });
     expect(describeAnnouncementState(h.store.get(1))).toBe(`deploy announced in ${CHANNEL}`);
     expectNockDone(nockState);
@@ -210,8 +210,8 @@ describe('createDeployAnnouncer: announce', () => {
     expect(res.outcome).toBe('posted');
     const blocks = forms[1]!['blocks'] as { type: string; text: { text: string } }[];
     expect(blocks[0]!.text.text).toBe(':rewind: Rollback of acme/shop to bbbbbbb by oncall · removes 2 stories');
-    expect(blocks[1]!.text.text).toContain('moved *back* from `ccccccc` to `bbbbbbb`');
-    expect(blocks[3]!.text.text).toMatch(/^\*Stories removed \(2\)\*\n• <[^|]+\|\*SHOP-5\*> New checkout/);
+    expect(blocks[2]!.text.text).toContain('moved *back* from `ccccccc` to `bbbbbbb`');
+    expect(blocks[4]!.text.text).toMatch(/^\*Stories removed \(2\)\*\n• <[^|]+\|\*SHOP-5\*> New checkout/);
     expect(h.store.get(2)).toMatchObject({ rollback: true, fromSha: C, toSha: B, state: 'posted' });
     expectNockDone(nockState);
   });

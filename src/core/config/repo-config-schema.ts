@@ -137,6 +137,11 @@ export const repoConfigSchema = z
     slack: z
       .object({
         channel: z.string().min(1).optional().describe('Channel (name like #deploys, or id) for deploy announcements. Unset: no announcements.'),
+        mention: z
+          .array(z.string().regex(/^[SUW][A-Z0-9]{2,20}$/, 'must be a Slack user group id (S…) or user id (U…/W…)'))
+          .max(10)
+          .default([])
+          .describe('Slack user group or user ids mentioned when a deploy has high-risk stories or shipped with problems (e.g. [S0ONCALL]).'),
       })
       .strict()
       .prefault({})

@@ -10,9 +10,9 @@
  * `mrkdwnText` (escaped, mentions neutralised, truncated); every mrkdwn object is `verbatim`.
  */
 import type { TicketSnapshot } from '../domain.js';
-import type { AnnouncedRevert, AnnouncedStory, DeployAnnouncementInput } from './deploy-announcement-input.js';
+import type { AnnouncedRevert, AnnouncedStory, DeployAnnouncementInput, ShippedCheck } from './deploy-announcement-input.js';
 import { isHighRisk, richDocLines } from './high-risk.js';
-import type { AnnouncementBlock, SectionBlock, SlackMessage } from './slack-blocks.js';
+import type { ActionsBlock, AnnouncementBlock, LinkButton, SectionBlock, SlackMessage } from './slack-blocks.js';
 import { isWithinSlackLimits, SLACK_MESSAGE_LIMITS } from './slack-blocks.js';
 import { mrkdwnLink, mrkdwnText, plainText, shortSha, slackUrl } from './slack-mrkdwn.js';
 
@@ -22,12 +22,16 @@ const FIELD = {
   summary: 140,
   type: 40,
   assignee: 60,
-  checks: 300,
+  checkLine: 150,
+  problem: 100,
   repo: 70,
   who: 40,
   revertSummary: 80,
 } as const;
 const MAX_REVERTS_LISTED = 10;
+const MAX_CHECK_LINES = 5;
+const MAX_PROBLEMS_LISTED = 3;
+const MAX_MENTIONS = 10;
 const MAX_FALLBACK_KEYS = 10;
 
 function plural(n: number, one: string, many: string): string {
@@ -67,15 +71,51 @@ function storyLine(story: AnnouncedStory, input: DeployAnnouncementInput, highRi
     commits,
   ].filter((x): x is string => x !== null);
   let line = `• ${link} ${summary} — ${details.join(' · ')}`;
-  if (!input.rollback) {
-    const checks = richDocLines(t.postDeployChecks);
-    if (checks.length > 0) {
-      line += `\n      ↳ _Post-deploy checks:_ ${mrkdwnText(checks.join('; '), FIELD.checks)}`;
-    } else if (highRisk) {
-      line += '\n      ↳ _No post-deploy checks listed._';
-    }
-  }
+  if (!input.rollback) line += checksLines(richDocLines(t.postDeployChecks), highRisk);
   return line;
+}
+
+/** Post-deploy checks under a story: one line inline, several as a list; their absence is flagged. */
+function checksLines(checks: readonly string[], highRisk: boolean): string {
+  if (checks.length === 0) return `\n      ↳ :warning: _No post-deploy checks${highRisk ? ' for a high-risk story' : ''}._`;
+  if (checks.length === 1) return `\n      ↳ _Post-deploy checks:_ ${mrkdwnText(checks[0] ?? '', FIELD.checkLine)}`;
+  const listed = checks.slice(0, MAX_CHECK_LINES).map((c) => `\n          ◦ ${mrkdwnText(c, FIELD.checkLine)}`);
+  const more = checks.length > MAX_CHECK_LINES ? `\n          ◦ _and ${checks.length - MAX_CHECK_LINES} more in JIRA_` : '';
+  return `\n      ↳ _Post-deploy checks:_${listed.join('')}${more}`;
+}
+
+/** How the shipped SHA's deploy check stood, for the summary; null when unknown or passing quietly. */
+function shippedCheckLine(check: ShippedCheck | undefined, toSha: string): string | null {
+  if (check === undefined) return null;
+  switch (check.state) {
+    case 'success':
+      return ':white_check_mark: The deploy check passed.';
+    case 'failure': {
+      const listed = check.problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => mrkdwnText(p, FIELD.problem));
+      const more = check.problems.length > listed.length ? `; and ${check.problems.length - listed.length} more` : '';
+      return `:warning: *Shipped with ${plural(check.problems.length, 'unresolved problem', 'unresolved problems')}:* ${listed.join('; ')}${more}.`;
+    }
+    case 'error':
+      return `:warning: *Shipped while its deploy check could not finish:* ${mrkdwnText(check.error, FIELD.problem)}.`;
+    case 'never-checked':
+      return `:grey_question: *Shipped without a deploy check:* deploy-checker never evaluated \`${shortSha(toSha)}\`.`;
+  }
+}
+
+const MENTION_ID = /^[SUW][A-Z0-9]{2,20}$/;
+
+/** `slack.mention` ids as Slack mentions (user groups `<!subteam^S…>`, users `<@U…>`); invalid ids are dropped. */
+export function slackMentions(ids: readonly string[] | undefined): string {
+  return (ids ?? [])
+    .filter((id) => MENTION_ID.test(id))
+    .slice(0, MAX_MENTIONS)
+    .map((id) => (id.startsWith('S') ? `<!subteam^${id}>` : `<@${id}>`))
+    .join(' ');
+}
+
+/** Whether the deploy deserves the on-call's attention: high-risk stories, or shipped with problems or unchecked. */
+function needsAttention(input: DeployAnnouncementInput, highRiskCount: number): boolean {
+  return highRiskCount > 0 || (input.shippedCheck !== undefined && input.shippedCheck.state !== 'success');
 }
 
 function section(text: string): SectionBlock {
@@ -125,22 +165,45 @@ function summary(input: DeployAnnouncementInput, ordered: readonly OrderedStory[
         '.',
     );
   } else {
-    lines.push(`${from} → ${to} deployed to production${who} at ${when}.`);
     const counts = [
       `*${plural(ordered.length, 'story', 'stories')}*`,
       plural(input.commitCount, 'commit', 'commits'),
       highRiskCount > 0 ? `:warning: *${highRiskCount} high-risk*` : null,
     ].filter((x): x is string => x !== null);
     lines.push(counts.join(' · '));
+    const check = shippedCheckLine(input.shippedCheck, input.toSha);
+    if (check !== null) lines.push(check);
   }
-  const links = [
-    slackUrl(input.compareUrl) !== null ? mrkdwnLink(input.compareUrl, 'Compare on GitHub') : null,
-    slackUrl(input.reportUrl) !== null ? mrkdwnLink(input.reportUrl, 'Deploy report') : null,
-  ].filter((x): x is string => x !== null);
-  if (links.length > 0) lines.push(links.join(' · '));
+  const mentions = slackMentions(input.mention);
+  if (mentions !== '' && needsAttention(input, highRiskCount)) lines.unshift(mentions);
   const anyChecks = ordered.some((s) => s.story.ticket !== null && richDocLines(s.story.ticket.postDeployChecks).length > 0);
   if (!input.rollback && anyChecks) lines.push(':rotating_light: *On call: run the post-deploy checks below now.*');
   return section(lines.join('\n'));
+}
+
+/** Who, when, from → to: the facts support staff look for first. */
+function contextBlock(input: DeployAnnouncementInput): AnnouncementBlock {
+  const who = input.deployedBy ? `*${mrkdwnText(input.deployedBy, FIELD.who)}*` : '_someone_';
+  return {
+    type: 'context',
+    elements: [
+      {
+        type: 'mrkdwn',
+        text: `${input.rollback ? 'Rolled back' : 'Deployed'} by ${who} · ${formatTime(input.deployedAt)} · \`${shortSha(input.fromSha)}\` → \`${shortSha(input.toSha)}\``,
+        verbatim: true,
+      },
+    ],
+  };
+}
+
+/** "View report" and "Compare on GitHub" link buttons, when the URLs are usable. */
+function buttonsBlock(input: DeployAnnouncementInput): ActionsBlock | null {
+  const buttons: LinkButton[] = [];
+  const report = slackUrl(input.reportUrl);
+  const compare = slackUrl(input.compareUrl);
+  if (report !== null) buttons.push({ type: 'button', text: { type: 'plain_text', text: 'View report' }, url: report, action_id: 'view_report' });
+  if (compare !== null) buttons.push({ type: 'button', text: { type: 'plain_text', text: 'Compare on GitHub' }, url: compare, action_id: 'view_compare' });
+  return buttons.length > 0 ? { type: 'actions', elements: buttons } : null;
 }
 
 function moreLink(input: DeployAnnouncementInput): string {
@@ -187,17 +250,27 @@ function fallbackText(input: DeployAnnouncementInput, ordered: readonly OrderedS
     const more = highRisk.length > keys.length ? ', …' : '';
     risk = `, ${highRisk.length} high-risk (${keys.join(', ')}${more})`;
   }
+  const check = input.shippedCheck;
+  const problems =
+    check?.state === 'failure'
+      ? ` Shipped with ${plural(check.problems.length, 'unresolved problem', 'unresolved problems')}.`
+      : check?.state === 'error' || check?.state === 'never-checked'
+        ? ' Shipped without a completed deploy check.'
+        : '';
+  const mentions = slackMentions(input.mention);
+  const attention = mentions !== '' && needsAttention(input, highRisk.length) ? `${mentions} ` : '';
   const url = slackUrl(input.reportUrl);
   const report = url !== null ? ` Report: ${url}` : '';
-  return `${head}${risk}.${report}`.slice(0, SLACK_MESSAGE_LIMITS.maxFallbackTextLength);
+  return `${attention}${head}${risk}.${problems}${report}`.slice(0, SLACK_MESSAGE_LIMITS.maxFallbackTextLength);
 }
 
 /** The deploy announcement. Always within SLACK_MESSAGE_LIMITS. */
 export function buildDeployAnnouncement(input: DeployAnnouncementInput): SlackMessage {
   const L = SLACK_MESSAGE_LIMITS;
   const ordered = orderStories(input);
-  const top: AnnouncementBlock[] = [header(input, ordered.length), summary(input, ordered), { type: 'divider' }];
-  const bottom = bottomBlocks(input);
+  const top: AnnouncementBlock[] = [header(input, ordered.length), contextBlock(input), summary(input, ordered), { type: 'divider' }];
+  const buttons = buttonsBlock(input);
+  const bottom = [...bottomBlocks(input), ...(buttons ? [buttons] : [])];
   const text = fallbackText(input, ordered);
 
   // Budget left for story sections, with room kept for the worst-case "…and N more" block.
@@ -266,5 +339,5 @@ export function buildDeployAnnouncement(input: DeployAnnouncementInput): SlackMe
   const message: SlackMessage = { text, blocks: [...top, ...storyBlocks, ...bottom] };
   if (isWithinSlackLimits(message)) return message;
   // Unreachable by construction; kept so that a future change cannot produce a message Slack rejects.
-  return { text, blocks: [top[0]!, top[1]!, overflowBlock(input, ordered.length, highRiskCount)] };
+  return { text, blocks: [top[0]!, top[1]!, top[2]!, overflowBlock(input, ordered.length, highRiskCount)] };
 }

@@ -47,4 +47,17 @@ export interface DeployAnnouncementInput {
   readonly jiraBaseUrl: string | null;
   /** Config `jira.highRiskValues`. */
   readonly highRiskValues: readonly string[];
+  /**
+   * The deploy check that was current for `toSha` when it shipped: its problems (summaries) when it failed, an
+   * error it ended in, or `never-checked`. Absent: not known (the announcement says nothing about it).
+   */
+  readonly shippedCheck?: ShippedCheck;
+  /** Config `slack.mention`: Slack user group / user ids to mention when the deploy is high-risk or has problems. */
+  readonly mention?: readonly string[];
 }
+
+export type ShippedCheck =
+  | { readonly state: 'success' }
+  | { readonly state: 'failure'; readonly problems: readonly string[] }
+  | { readonly state: 'error'; readonly error: string }
+  | { readonly state: 'never-checked' };

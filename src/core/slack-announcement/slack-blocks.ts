@@ -36,7 +36,20 @@ export interface DividerBlock {
   readonly type: 'divider';
 }
 
-export type AnnouncementBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock;
+/** A link button (no interactivity needed: Slack opens the URL). */
+export interface LinkButton {
+  readonly type: 'button';
+  readonly text: PlainTextObject;
+  readonly url: string;
+  readonly action_id: string;
+}
+
+export interface ActionsBlock {
+  readonly type: 'actions';
+  readonly elements: LinkButton[];
+}
+
+export type AnnouncementBlock = HeaderBlock | SectionBlock | ContextBlock | DividerBlock | ActionsBlock;
 
 export interface SlackMessage {
   /** Fallback and notification text (mrkdwn, escaped). */
@@ -74,6 +87,7 @@ export function measureSlackMessage(message: SlackMessage): SlackMessageMeasures
   for (const block of message.blocks) {
     if (block.type === 'section') longestSectionText = Math.max(longestSectionText, block.text.text.length);
     if (block.type === 'header') headerTextLength = Math.max(headerTextLength, block.text.text.length);
+    if (block.type === 'actions') maxContextElements = Math.max(maxContextElements, block.elements.length);
     if (block.type === 'context') {
       maxContextElements = Math.max(maxContextElements, block.elements.length);
       for (const el of block.elements) longestSectionText = Math.max(longestSectionText, el.text.length);
