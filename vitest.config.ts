@@ -1,8 +1,10 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    // The tests against the real commit corpus run with `npm run test:corpus` (vitest.corpus.config.ts).
+    exclude: [...configDefaults.exclude, 'test/**/*.corpus.test.ts'],
     environment: 'node',
     // Starts a throwaway PostgreSQL for the store tests (or uses TEST_DATABASE_URL); see the file.
     globalSetup: ['test/store/postgres-global-setup.ts'],

@@ -1,9 +1,7 @@
 /**
  * Key extraction against real Apache commit histories (../shared/corpus, read at test time, never copied here).
+ * Runs with `npm run test:corpus`; the synthetic counterpart in `npm test` is extract-jira-keys.test.ts.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   createKeyMatcher,
@@ -12,6 +10,7 @@ import {
   summarizeDeployKeys,
   type KeyedCommit,
 } from '../../src/core/jira-keys/extract-jira-keys.js';
+import { COMMIT_CORPUS_DIR, commitCorpusFiles, readCommitCorpusFile } from '../helpers/commit-corpus.js';
 
 interface CorpusFile {
   readonly file: string;
@@ -24,17 +23,9 @@ interface CorpusFile {
   readonly otherKeyLikeTokens: readonly string[];
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpusDir = path.resolve(repoRoot, '../shared/corpus');
-
 function readCorpus(): CorpusFile[] {
-  if (!existsSync(corpusDir)) {
-    throw new Error(`The commit corpus is missing: expected JSON files in ${corpusDir} (see the project brief).`);
-  }
-  const names = readdirSync(corpusDir).filter((n) => n.endsWith('.json')).sort();
-  if (names.length === 0) throw new Error(`The commit corpus folder ${corpusDir} holds no JSON files.`);
-  return names.map((file) => {
-    const data = JSON.parse(readFileSync(path.join(corpusDir, file), 'utf8')) as Record<string, unknown>;
+  return commitCorpusFiles().map((file) => {
+    const data = readCommitCorpusFile(file) as Record<string, unknown>;
     const variants = data.gitKeyVariants as Record<string, unknown> | undefined;
     const lenient = variants?.lenientSeparators_dash_underscore_space;
     if (!Array.isArray(data.projectKeys) || !Array.isArray(data.commits) || !Array.isArray(data.gitKeys) || !Array.isArray(lenient)) {
@@ -68,7 +59,7 @@ function referencedIn(message: string, key: string): boolean {
 
 function corpusFile(name: string): CorpusFile {
   const file = corpus.find((f) => f.file === name);
-  if (!file) throw new Error(`corpus file ${name} is missing from ${corpusDir}`);
+  if (!file) throw new Error(`corpus file ${name} is missing from ${COMMIT_CORPUS_DIR}`);
   return file;
 }
 

@@ -1,9 +1,9 @@
 /**
  * `npm start` as a real process: Probot with APP_ID / PRIVATE_KEY / WEBHOOK_SECRET, GitHub Enterprise Server
  * addressing (GHE_HOST, GHE_PROTOCOL=http) pointing at a local GitHub-compatible server, JIRA_BASE_URL at a local
- * JIRA; a signed push is handled end to end and the statuses arrive at the fake GitHub.
+ * JIRA; a signed push is handled end to end and the statuses arrive at the fake GitHub. The app runs in its own
+ * process group, stopped as a whole: no server outlives the test.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,7 +11,14 @@ import { sign } from '@octokit/webhooks-methods';
 import { freePort } from '../helpers/app-harness.js';
 import { apiCommit, fakeSha } from '../helpers/github-mock.js';
 import { issueJson, readyTicket, RISK_FIELD, CHECKS_FIELD } from '../helpers/jira-mock.js';
+import { liveProcessGroupMembers, processGroupExists, spawnProcessGroup, stopProcessGroup } from '../helpers/process-group.js';
 import { pushPayload } from '../helpers/webhook-payloads.js';
+
+/** How the test starts the app, as a user would: the one place to change when `npm start` changes. */
+const APP_START_COMMAND: { readonly command: string; readonly args: readonly string[] } = {
+  command: 'npm',
+  args: ['start', '--silent'],
+};
 
 const SECRET = 'e2e-webhook-secret';
 const PROD = fakeSha('e2e-prod');
@@ -49,7 +56,7 @@ describe('npm start', () => {
   const jiraLog: Recorded[] = [];
   let github: Server;
   let jira: Server;
-  let app: ChildProcess;
+  let app: ReturnType<typeof spawnProcessGroup> | undefined;
   let appPort = 0;
   let output = '';
 
@@ -98,7 +105,7 @@ describe('npm start', () => {
       privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
       publicKeyEncoding: { type: 'spki', format: 'pem' },
     });
-    app = spawn('npm', ['start', '--silent'], {
+    app = spawnProcessGroup(APP_START_COMMAND.command, APP_START_COMMAND.args, {
       cwd: process.cwd(),
       env: {
         PATH: process.env.PATH,
@@ -137,7 +144,8 @@ describe('npm start', () => {
   }, 60_000);
 
   afterAll(async () => {
-    app?.kill('SIGTERM');
+    // Normally already stopped by the last test; this is for when a test failed before it.
+    if (app) await stopProcessGroup(app.pid);
     await Promise.all([github && close(github), jira && close(jira)]);
   });
 
@@ -169,5 +177,16 @@ describe('npm start', () => {
     expect(output).not.toContain('jira-e2e-token');
     expect(output).not.toContain('ghs_e2e');
     expect(output).not.toContain('BEGIN PRIVATE KEY');
+  }, 30_000);
+
+  it('stops as a whole: after SIGTERM to its process group no process of npm start is left', async () => {
+    if (!app) throw new Error('the app was not started');
+    const pgid = app.pid;
+    // npm runs the script through a shell in a child process: the server is not the process that was spawned.
+    expect(liveProcessGroupMembers(pgid).length).toBeGreaterThan(1);
+    await stopProcessGroup(pgid);
+    expect(liveProcessGroupMembers(pgid)).toEqual([]);
+    await expect.poll(() => processGroupExists(pgid), { timeout: 10_000 }).toBe(false);
+    await expect(fetch(`http://127.0.0.1:${appPort}/ping`)).rejects.toThrow();
   }, 30_000);
 });

@@ -1,44 +1,8 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { buildDeployAnnouncement } from '../../src/core/slack-announcement/build-deploy-announcement.js';
 import type { AnnouncedStory } from '../../src/core/slack-announcement/deploy-announcement-input.js';
-import type { AnnouncementBlock, SlackMessage } from '../../src/core/slack-announcement/slack-blocks.js';
-import { isWithinSlackLimits, measureSlackMessage, SLACK_MESSAGE_LIMITS } from '../../src/core/slack-announcement/slack-blocks.js';
 import { announcementInput, doc, story, ticket, typicalDeploy } from './deploy-announcement-fixtures.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-
-function allText(message: SlackMessage): string {
-  return message.blocks
-    .map((b: AnnouncementBlock) => {
-      if (b.type === 'header' || b.type === 'section') return b.text.text;
-      if (b.type === 'context') return b.elements.map((e) => e.text).join('\n');
-      return '';
-    })
-    .join('\n');
-}
-
-function sectionTexts(message: SlackMessage): string[] {
-  return message.blocks.flatMap((b) => (b.type === 'section' ? [b.text.text] : []));
-}
-
-function expectWithinLimits(message: SlackMessage): void {
-  const m = measureSlackMessage(message);
-  expect(m.blockCount).toBeLessThanOrEqual(SLACK_MESSAGE_LIMITS.maxBlocks);
-  expect(m.longestSectionText).toBeLessThanOrEqual(SLACK_MESSAGE_LIMITS.maxSectionTextLength);
-  expect(m.headerTextLength).toBeLessThanOrEqual(SLACK_MESSAGE_LIMITS.maxHeaderTextLength);
-  expect(m.blocksJsonLength).toBeLessThanOrEqual(SLACK_MESSAGE_LIMITS.maxBlocksJsonLength);
-  expect(m.fallbackTextLength).toBeLessThanOrEqual(SLACK_MESSAGE_LIMITS.maxFallbackTextLength);
-  expect(isWithinSlackLimits(message)).toBe(true);
-  for (const b of message.blocks) {
-    if (b.type === 'section') {
-      expect(b.text.verbatim).toBe(true);
-      expect(b.text.text.length).toBeGreaterThan(0);
-    }
-  }
-}
+import { allText, expectWithinLimits, sectionTexts } from './slack-message-assertions.js';
 
 describe('buildDeployAnnouncement', () => {
   it('renders a typical deploy (snapshot)', () => {
@@ -304,22 +268,5 @@ describe('buildDeployAnnouncement', () => {
     expect(text).toContain('<https://jira.example.com/browse/L-2?a=1&amp;b=%3C2%3E%7Cx|*L-2*>');
     expect(text).not.toContain('ftp://');
     expect(text).not.toContain('javascript:');
-  });
-
-  it('announces a real large deploy (Kafka 3.6.0..3.7.0 keys from the corpus) within every limit', () => {
-    const corpus = JSON.parse(
-      readFileSync(path.resolve(repoRoot, '../shared/corpus/kafka__3.6.0..3.7.0.json'), 'utf8'),
-    ) as { commits: { sha: string; message: string }[]; gitKeys: string[] };
-    const subjectByKey = new Map<string, string>();
-    for (const c of corpus.commits) {
-      const subject = c.message.split('\n')[0] ?? '';
-      for (const key of corpus.gitKeys) if (subject.includes(key) && !subjectByKey.has(key)) subjectByKey.set(key, subject);
-    }
-    const stories = corpus.gitKeys.map((key) => story(key, { summary: subjectByKey.get(key) ?? key }));
-    expect(stories.length).toBeGreaterThan(300);
-    const message = buildDeployAnnouncement(announcementInput({ stories, commitCount: corpus.commits.length }));
-    expectWithinLimits(message);
-    expect(allText(message)).toMatch(/…and \*\d+ more stories\*/);
-    expect(message.blocks[0]).toMatchObject({ text: { text: `:rocket: acme/shop deployed 2222222 by octocat · ${stories.length} stories` } });
   });
 });

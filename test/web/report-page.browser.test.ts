@@ -1,5 +1,5 @@
 /**
- * A real browser (Chromium via playwright-core) against the web handler on 127.0.0.1, with a tiny fake GitHub
+ * A real browser (Chromium via playwright-core; which one: test/helpers/launch-test-chromium.ts) against the web handler on 127.0.0.1, with a tiny fake GitHub
  * on another local port (OAuth authorize → immediate redirect back with a code, access_token, /user,
  * /repos/:owner/:repo). Signs in, reads a report with problems, clicks "Re-check now", sees the new state; hostile
  * markup stays inert (no dialog fires); an unreadable repository is refused. Screenshots go to test-output/.
@@ -9,10 +9,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployReport, RepoRef } from '../../src/core/domain.js';
 import { reportPath } from '../../src/core/report-path.js';
+import { CHROMIUM_LAUNCH_TIMEOUT_MS, launchTestChromium } from '../helpers/launch-test-chromium.js';
 import { InMemoryReportStore } from './in-memory-report-store.js';
 import {
   fakeSha,
@@ -168,17 +169,14 @@ beforeAll(async () => {
     onTicketChanged: () => undefined,
     logger: silentLogger,
   }));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchTestChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
   });
-});
+}, CHROMIUM_LAUNCH_TIMEOUT_MS);
 
 afterAll(async () => {
   await context?.close();

@@ -1,18 +1,16 @@
 /**
  * The CLI on real history: the 643 commits of Apache Kafka 3.6.0..3.7.0 (../shared/corpus), rebuilt as a linear
  * chain of empty commits with the same messages, checked with `--projects KAFKA` and no JIRA.
+ * Runs with `npm run test:corpus`; the synthetic counterpart in `npm test` is cli-check-synthetic-history.test.ts.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/core/domain.js';
 import { main } from '../../src/cli/main.js';
 import { captureIo, createTempDirs, isolatedGitEnv } from './git-test-repo.js';
 import { buildLinearHistory } from './fast-import-history.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const corpusFile = path.resolve(repoRoot, '../shared/corpus/kafka__3.6.0..3.7.0.json');
+import { readCommitCorpusFile } from '../helpers/commit-corpus.js';
 
 interface Corpus {
   commitCount: number;
@@ -35,7 +33,7 @@ let stderr: string;
 let gitCommands: string[];
 
 beforeAll(async () => {
-  corpus = JSON.parse(readFileSync(corpusFile, 'utf8')) as Corpus;
+  corpus = readCommitCorpusFile('kafka__3.6.0..3.7.0.json') as Corpus;
   const root = temp.make('corpus');
   const env = isolatedGitEnv(root);
   const dir = path.join(root, 'kafka');
