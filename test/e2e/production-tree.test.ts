@@ -4,10 +4,11 @@
  * ENV, WORKDIR, VOLUME, HEALTHCHECK, STOPSIGNAL, CMD), so the file and the test cannot drift apart.
  *
  *  1. Build context: the repository's files (tracked and untracked-but-not-ignored) minus .dockerignore.
- *  2. Build stage: its context COPYs into a temporary directory; node_modules is a hard-linked copy of the
- *     checkout's (the Dockerfile's `npm ci` needs GitHub for better-sqlite3's prebuilt binary, unreachable here);
- *     then the real `npm run build` and the real `npm prune --omit=dev`, which deletes directory entries of the copy
- *     only (the hidden lock file npm rewrites is un-linked first, so the checkout is never written to).
+ *  2. Build stage: its context COPYs into a temporary directory. `npm ci` is replaced by a hard-linked copy of the
+ *     checkout's node_modules (a real copy across file systems): the image's `npm ci` fetches better-sqlite3's
+ *     prebuilt binary from GitHub, unreachable on test machines. Then the real `npm run build` and the real
+ *     `npm prune --omit=dev`, which only deletes directory entries of the copy (the hidden lock file npm rewrites
+ *     is un-linked first, so the checkout's node_modules is never written to).
  *  3. Runtime stage: only what its COPYs name is moved into a second, fresh directory; VOLUME directories made.
  *  4. CMD runs there with the Dockerfile's ENV (HOST/PORT overridden for the test), a generated App key and no
  *     DATABASE_URL (the default SQLite file must land in the VOLUME); the HEALTHCHECK command itself must pass;
@@ -229,7 +230,12 @@ describe('the container image, built without Docker', () => {
         if (stage !== runtime && copy.sources.includes('package-lock.json')) {
           // Stand-in for `npm ci`: a hard-linked copy of the checkout's node_modules (see the top of the file).
           const nodeModules = path.join(dir, 'node_modules');
-          run('cp', ['-al', path.join(repoRoot, 'node_modules'), nodeModules], dir);
+          // Hard links need one file system; where the temp dir is elsewhere (tmpfs), a real copy.
+          const linked = spawnSync('cp', ['-al', path.join(repoRoot, 'node_modules'), nodeModules], { stdio: 'ignore' });
+          if (linked.status !== 0) {
+            rmSync(nodeModules, { recursive: true, force: true });
+            run('cp', ['-a', path.join(repoRoot, 'node_modules'), nodeModules], dir);
+          }
           const hidden = path.join(nodeModules, '.package-lock.json');
           if (existsSync(hidden)) {
             rmSync(hidden);
