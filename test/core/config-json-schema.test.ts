@@ -35,7 +35,19 @@ interface SchemaNode {
 }
 
 const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'default']);
-const ASSERTIONS = new Set(['type', 'properties', 'additionalProperties', 'required', 'items', 'anyOf', 'enum', 'minItems', 'minLength', 'maxLength', 'pattern']);
+const ASSERTIONS = new Set([
+  'type',
+  'properties',
+  'additionalProperties',
+  'required',
+  'items',
+  'anyOf',
+  'enum',
+  'minItems',
+  'minLength',
+  'maxLength',
+  'pattern',
+]);
 
 function typeOf(value: unknown): string {
   if (value === null) return 'null';
@@ -56,7 +68,7 @@ function check(node: SchemaNode, value: unknown, at = '(root)'): string[] {
     if (!allowed.includes(actual) && !(actual === 'integer' && allowed.includes('number'))) return [`${at}: ${actual} is not ${allowed.join('|')}`];
   }
   if (node.enum && !node.enum.some((v) => v === value)) problems.push(`${at}: not one of ${JSON.stringify(node.enum)}`);
-  if (node.anyOf && node.anyOf.every((alt) => check(alt, value, at).length > 0)) problems.push(`${at}: matches no alternative`);
+  if (node.anyOf?.every((alt) => check(alt, value, at).length > 0)) problems.push(`${at}: matches no alternative`);
   if (typeof value === 'string') {
     if (typeof node.minLength === 'number' && [...value].length < node.minLength) problems.push(`${at}: shorter than ${node.minLength}`);
     if (typeof node.maxLength === 'number' && [...value].length > node.maxLength) problems.push(`${at}: longer than ${node.maxLength}`);
@@ -64,7 +76,11 @@ function check(node: SchemaNode, value: unknown, at = '(root)'): string[] {
   }
   if (Array.isArray(value)) {
     if (typeof node.minItems === 'number' && value.length < node.minItems) problems.push(`${at}: fewer than ${node.minItems} items`);
-    if (node.items) value.forEach((item, i) => problems.push(...check(node.items as SchemaNode, item, `${at}.${i}`)));
+    const items = node.items;
+    if (items)
+      value.forEach((item, i) => {
+        problems.push(...check(items, item, `${at}.${i}`));
+      });
   }
   if (actual === 'object') {
     const object = value as Record<string, unknown>;
@@ -124,7 +140,10 @@ describe('schema/deploy-checker.schema.json', () => {
       for (const [key, child] of Object.entries(node.properties ?? {})) {
         if (child.properties || !('default' in child)) continue;
         leaves++;
-        expect({ key: [...at, key].join('.'), default: child.default }).toEqual({ key: [...at, key].join('.'), default: valueAt(defaultRepoConfig, [...at, key]) });
+        expect({ key: [...at, key].join('.'), default: child.default }).toEqual({
+          key: [...at, key].join('.'),
+          default: valueAt(defaultRepoConfig, [...at, key]),
+        });
       }
     }
     expect(leaves).toBeGreaterThanOrEqual(20);
@@ -149,8 +168,22 @@ describe('schema/deploy-checker.schema.json', () => {
   const longContext = 'x'.repeat(101);
   it.each([
     { name: 'an empty file', raw: {} },
-    { name: 'the README example', raw: { branches: { deploy: 'deploy', production: 'production' }, jira: { projects: ['PROJ', 'OPS'], allowedStatuses: ['Ready for Deploy', 'Done'] }, commits: { exempt: ['^MINOR:', '^Bump '] } } },
-    { name: 'the Slack example', raw: { slack: { channel: 'C0123DEPLOYS' }, deploy: { signal: 'deployment', environment: 'production' }, jira: { highRiskValues: ['High'], fields: { riskLevel: 'Risk Level' }, onDeploy: { comment: true, transition: 'Released' } } } },
+    {
+      name: 'the README example',
+      raw: {
+        branches: { deploy: 'deploy', production: 'production' },
+        jira: { projects: ['PROJ', 'OPS'], allowedStatuses: ['Ready for Deploy', 'Done'] },
+        commits: { exempt: ['^MINOR:', '^Bump '] },
+      },
+    },
+    {
+      name: 'the Slack example',
+      raw: {
+        slack: { channel: 'C0123DEPLOYS' },
+        deploy: { signal: 'deployment', environment: 'production' },
+        jira: { highRiskValues: ['High'], fields: { riskLevel: 'Risk Level' }, onDeploy: { comment: true, transition: 'Released' } },
+      },
+    },
     { name: 'every default spelled out', raw: JSON.parse(JSON.stringify(defaultRepoConfig)) as unknown },
     { name: '_extends with own keys', raw: { _extends: 'other-owner/other-repo:path/to/file.yml', jira: { projects: ['SHOP'] } } },
     { name: 'transition: null', raw: { jira: { onDeploy: { transition: null } } } },

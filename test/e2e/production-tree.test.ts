@@ -118,7 +118,14 @@ function ignoreRegExp(pattern: string): RegExp {
   const source = pattern
     .replace(/^\/+|\/+$/g, '')
     .split('/')
-    .map((part) => (part === '**' ? '\u0000' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+    .map((part) =>
+      part === '**'
+        ? '\u0000'
+        : part
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]'),
+    )
     .join('/')
     .replace(/\u0000\//g, '(?:.*/)?')
     .replace(/\u0000/g, '.*');
@@ -243,7 +250,9 @@ describe('the container image, built without Docker', () => {
           }
         }
       }
-      const runs = all(stage, 'RUN').map((r) => r.args).join(' && ');
+      const runs = all(stage, 'RUN')
+        .map((r) => r.args)
+        .join(' && ');
       if (runs.includes('npm run build')) run('npm', ['run', 'build', '--silent'], dir);
       if (/npm prune --omit=dev/.test(runs)) run('npm', ['prune', '--omit=dev', '--no-audit', '--no-fund'], dir);
     }
@@ -306,12 +315,25 @@ describe('the container image, built without Docker', () => {
     expect(envOf(runtime)).toMatchObject({ NODE_ENV: 'production', HOST: '0.0.0.0', PORT: '3000' });
     expect(lastArgs(runtime, 'STOPSIGNAL')).toBe('SIGTERM');
     expect(words(lastArgs(runtime, 'CMD'))).toEqual(['node', 'dist/main.js']);
-    const buildRuns = all(stages[0] as Stage, 'RUN').map((r) => r.args).join('\n');
+    const buildRuns = all(stages[0] as Stage, 'RUN')
+      .map((r) => r.args)
+      .join('\n');
     for (const step of ['npm ci', 'npm run build', 'npm prune --omit=dev']) expect(buildRuns).toContain(step);
   });
 
   it('.dockerignore keeps secrets, local state and build output out of the context', () => {
-    for (const file of ['.env', '.env.production', 'keys/app.private-key.pem', 'app.pem', 'data/deploy-checker.sqlite', 'node_modules/zod/package.json', 'dist/main.js', '.git/HEAD', 'test-output/x.png', 'coverage/index.html']) {
+    for (const file of [
+      '.env',
+      '.env.production',
+      'keys/app.private-key.pem',
+      'app.pem',
+      'data/deploy-checker.sqlite',
+      'node_modules/zod/package.json',
+      'dist/main.js',
+      '.git/HEAD',
+      'test-output/x.png',
+      'coverage/index.html',
+    ]) {
       expect({ file, ignored: dockerIgnores(dockerignore, file) }).toEqual({ file, ignored: true });
     }
     for (const file of ['package.json', 'package-lock.json', 'tsconfig.json', 'src/main.ts', 'app.yml', '.env.example']) {
@@ -329,11 +351,14 @@ describe('the container image, built without Docker', () => {
 
   it('the pruned node_modules has the production dependencies and no development tool', () => {
     const nodeModules = path.join(runtimeDir, 'node_modules');
-    for (const name of Object.keys(packageJson.dependencies ?? {})) expect({ name, present: existsSync(path.join(nodeModules, name)) }).toEqual({ name, present: true });
+    for (const name of Object.keys(packageJson.dependencies ?? {}))
+      expect({ name, present: existsSync(path.join(nodeModules, name)) }).toEqual({ name, present: true });
     // Every package the lock file marks dev-only is gone (a devDependency that a dependency also needs, such as
     // @types/node, is not dev-only and stays).
     const lock = JSON.parse(readFileSync(path.join(repoRoot, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
-    const devOnly = Object.entries(lock.packages).filter(([where, entry]) => where !== '' && entry.dev === true).map(([where]) => where);
+    const devOnly = Object.entries(lock.packages)
+      .filter(([where, entry]) => where !== '' && entry.dev === true)
+      .map(([where]) => where);
     expect(devOnly.length).toBeGreaterThan(10);
     for (const where of devOnly) expect({ where, present: existsSync(path.join(runtimeDir, where)) }).toEqual({ where, present: false });
     for (const name of ['tsx', 'vitest', 'typescript']) expect({ name, present: existsSync(path.join(nodeModules, name)) }).toEqual({ name, present: false });
@@ -347,7 +372,11 @@ describe('the container image, built without Docker', () => {
     const { rest } = splitFlags(lastArgs(runtime, 'HEALTHCHECK'));
     const [cmd, ...healthArgs] = words(rest.replace(/^CMD\s+/, ''));
     expect(cmd).toBe('node');
-    const check = spawn(process.execPath, healthArgs, { cwd: runtimeDir, env: { PATH: process.env.PATH, ...envOf(runtime), PORT: String(port) }, stdio: 'ignore' });
+    const check = spawn(process.execPath, healthArgs, {
+      cwd: runtimeDir,
+      env: { PATH: process.env.PATH, ...envOf(runtime), PORT: String(port) },
+      stdio: 'ignore',
+    });
     expect(await exited(check)).toBe(0);
   });
 
