@@ -13,6 +13,7 @@ import YAML from 'yaml';
 import { z } from 'zod';
 import { parseRepoConfig, repoConfigSchema } from '../src/core/config/repo-config-schema.js';
 import { errorDescription } from '../src/core/report/status-description.js';
+import { CONFIG_JSON_SCHEMA_PATH, YAML_LANGUAGE_SERVER_LINE } from './generate-config-schema.js';
 
 export const CONFIG_FILE = '.github/deploy-checker.yml';
 export const CONFIGURATION_DOC_PATH = 'docs/configuration.md';
@@ -142,10 +143,16 @@ export function renderConfigurationDoc(): string {
     '',
     '  (descriptions are cut to 140 characters; the report page shows the whole message). Branch names are',
     '  still read from an invalid file when they are plain strings, so the error lands on the right branch.',
+    `- **Editor support.** [\`${CONFIG_JSON_SCHEMA_PATH}\`](../${CONFIG_JSON_SCHEMA_PATH}) is the JSON Schema of the`,
+    '  file, generated from the same zod schema (`npm run schema:config`). With the YAML language server (VS Code,',
+    '  IntelliJ, Neovim…) the `# yaml-language-server:` line at the top of the example below gives completion, these',
+    '  descriptions on hover and most errors while typing (`$schema=` also takes a relative path to a local copy).',
+    '  The app has the last word: the schema cannot tell, say, whether a pattern is a valid regular expression.',
     '',
     '## Example: inherit org defaults',
     '',
     '```yaml',
+    YAML_LANGUAGE_SERVER_LINE,
     `# ${CONFIG_FILE} in acme/shop`,
     '_extends: .github',
     'jira:',
