@@ -44,6 +44,7 @@ const ASSERTIONS = new Set([
   'anyOf',
   'enum',
   'minItems',
+  'maxItems',
   'minLength',
   'maxLength',
   'pattern',
@@ -76,6 +77,7 @@ function check(node: SchemaNode, value: unknown, at = '(root)'): string[] {
   }
   if (Array.isArray(value)) {
     if (typeof node.minItems === 'number' && value.length < node.minItems) problems.push(`${at}: fewer than ${node.minItems} items`);
+    if (typeof node.maxItems === 'number' && value.length > node.maxItems) problems.push(`${at}: more than ${node.maxItems} items`);
     const items = node.items;
     if (items)
       value.forEach((item, i) => {
