@@ -14,6 +14,7 @@ Options:
   --projects <keys>   JIRA project keys whose issue keys count, e.g. PROJ,OPS
                       (default: jira.projects of the config, else every project of the JIRA instance)
   -h, --help          show this help
+  -v, --version       print the version of deploy-checker
 
 JIRA (optional; the same variables as the app):
   JIRA_BASE_URL with JIRA_EMAIL + JIRA_API_TOKEN (Cloud), or JIRA_PAT (Data Center);

@@ -22,6 +22,7 @@ import { createCliProgress, formatCount, type CliProgress } from './cli-progress
 import { createGitHistorySource } from './git-history-source.js';
 import { loadLocalConfig, LOCAL_CONFIG_PATH } from './load-local-config.js';
 import { localRepoRef } from './local-repo-ref.js';
+import { readPackageVersion } from './read-package-version.js';
 import { CliUsageError, parseCliArgs, type OutputFormat } from './parse-cli-args.js';
 import { gitMessage, runGit } from './run-git.js';
 
@@ -165,6 +166,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const command = parseCliArgs(argv);
     if (command.kind === 'help') {
       io.stdout.write(CLI_USAGE);
+      return EXIT_PASS;
+    }
+    if (command.kind === 'version') {
+      const version = await readPackageVersion();
+      if (!version) throw new CliFailure('cannot find the package.json of deploy-checker to read its version');
+      io.stdout.write(`${version}\n`);
       return EXIT_PASS;
     }
     return await runCheck(command, io);
