@@ -133,7 +133,8 @@ async function runCheck(command: Extract<ReturnType<typeof parseCliArgs>, { kind
     if (!(await history.resolveRef(ref))) throw new CliFailure(`${flag} ${ref}: no such commit, branch or tag in ${workTree}`);
   }
   const headSha = (await history.resolveRef(command.to))!;
-  const origin = await runGit(['config', '--get', 'remote.origin.url'], { cwd: workTree, env: io.env });
+  // get-url applies url.<base>.insteadOf rewrites, as git fetch would.
+  const origin = await runGit(['remote', 'get-url', 'origin'], { cwd: workTree, env: io.env });
   const repo = localRepoRef(workTree, origin.code === 0 ? origin.stdout : null);
 
   progress.update('reading commits…');

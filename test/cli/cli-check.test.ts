@@ -163,6 +163,17 @@ describe('deploy-checker check without JIRA', () => {
     expect(await main(['check', '--from', 'HEAD~1', '--to', 'HEAD', '--projects', 'PROJ', '--format', 'json'], cap.io)).toBe(0);
     expect((JSON.parse(cap.stdout()) as DeployReport).repo).toEqual({ owner: 'acme', repo: 'shop' });
   });
+
+  it('reads the origin URL as git does, with url.<base>.insteadOf applied', async () => {
+    const repo = createTestRepo(temp.make('origin-insteadof'));
+    repo.commit('PROJ-1: one');
+    repo.commit('PROJ-2: two');
+    repo.git(['config', 'url.git@github.com:acme/.insteadOf', 'acme:']);
+    repo.git(['remote', 'add', 'origin', 'acme:shop.git']);
+    const cap = captureIo({ cwd: repo.dir, env: repo.env });
+    expect(await main(['check', '--from', 'HEAD~1', '--to', 'HEAD', '--projects', 'PROJ'], cap.io)).toBe(0);
+    expect(cap.stdout()).toContain('\nRepository: acme/shop\n');
+  });
 });
 
 describe('config', () => {
