@@ -98,10 +98,48 @@ describe('text format', () => {
 });
 
 describe('json format', () => {
-  it('is the report itself, pretty-printed', () => {
+  it('is the report itself, pretty-printed, ticketChecksSkipped first', () => {
     const r = report();
     const json = formatReportJson(r);
     expect(JSON.parse(json)).toEqual(r);
-    expect(json).toBe(`${JSON.stringify(r, null, 2)}\n`);
+    const { ticketChecksSkipped, ...rest } = r;
+    expect(json).toBe(`${JSON.stringify({ ticketChecksSkipped, ...rest }, null, 2)}\n`);
+    expect(json.startsWith('{\n  "ticketChecksSkipped": false,\n  "kind": "deploy",\n')).toBe(true);
+  });
+});
+
+describe('the "ticket checks skipped" notice comes first in every format', () => {
+  const commits = Array.from({ length: 30 }, (_, i) => ({ sha: sha(500 + i), message: `change ${i}`, authorLogin: null, authorName: null, date: null, parents: [], url: null }));
+  const skipped = report({
+    ticketChecksSkipped: true,
+    state: 'failure',
+    commits,
+    tickets: [{ key: 'PROJ-1', ticket: null, commitShas: [sha(500)] }],
+    commitsWithoutTicket: commits.slice(1).map((c) => ({ sha: c.sha, exemptReason: null })),
+    findings: [{ rule: 'branch-behind', summary: 'deploying this would roll back 1 commit of production', fix: 'merge production' }],
+    statusDescription: '1 problem: deploying this would roll back 1 commit of production',
+  });
+
+  it('text: right after the verdict line', () => {
+    const lines = formatReportText(skipped).split('\n');
+    expect(lines[0]).toMatch(/^deploy-checker: FAIL/);
+    expect(lines[1]).toMatch(/^Ticket checks skipped: no JIRA settings/);
+    expect(lines.filter((l) => l.startsWith('Ticket checks skipped'))).toHaveLength(1);
+  });
+
+  it('markdown: right after the title, as a quote', () => {
+    const md = formatReportMarkdown(skipped);
+    expect(md.split('\n').slice(0, 3)).toEqual([expect.stringMatching(/^### ❌ Deploy check: FAIL/), '', expect.stringMatching(/^> Ticket checks skipped: no JIRA settings/)]);
+    expect(md.match(/Ticket checks skipped/g)).toHaveLength(1);
+  });
+
+  it('json: the first key', () => {
+    expect(Object.keys(JSON.parse(formatReportJson(skipped)) as object)[0]).toBe('ticketChecksSkipped');
+  });
+
+  it('is left out when tickets were checked, and for an error report', () => {
+    expect(formatReportText(report())).not.toContain('Ticket checks skipped');
+    expect(formatReportMarkdown(report())).not.toContain('Ticket checks skipped');
+    expect(formatReportText(report({ state: 'error', error: 'x', ticketChecksSkipped: true }))).not.toContain('Ticket checks skipped');
   });
 });

@@ -61,6 +61,7 @@ export function formatReportMarkdown(report: DeployReport): string {
   const repo = report.repo.owner ? `${report.repo.owner}/${report.repo.repo}` : report.repo.repo;
   const out: string[] = [];
   out.push(`### ${icon} Deploy check: ${escapeMarkdownText(reportHeadline(report))}`, '');
+  if (report.state !== 'error' && report.ticketChecksSkipped) out.push(`> ${escapeMarkdownText(TICKET_CHECKS_SKIPPED_NOTE)}`, '');
   out.push(
     `**${escapeMarkdownText(repo)}**: ${markdownCode(report.productionBranch)} (${sha(report.productionSha)}) → ${markdownCode(report.deployBranch)} (${sha(report.deploySha)}), ${escapeMarkdownText(compareSummary(report))}`,
   );
@@ -112,6 +113,5 @@ export function formatReportMarkdown(report: DeployReport): string {
     }
   }
 
-  if (report.state !== 'error' && report.ticketChecksSkipped) out.push('', `> ${escapeMarkdownText(TICKET_CHECKS_SKIPPED_NOTE)}`);
   return `${out.join('\n')}\n`;
 }

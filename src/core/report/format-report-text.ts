@@ -1,5 +1,6 @@
 /**
- * A DeployReport as plain text for a terminal or a CI log (pure). Problems come first, each with its fix; then the
+ * A DeployReport as plain text for a terminal or a CI log (pure). The verdict comes first, then the note that
+ * ticket checks were skipped (when they were), then the problems, each with its fix; then the
  * tickets with their commits, the commits without a ticket and the reverts. Commit messages and ticket summaries
  * are outside text: control and bidi-override characters are replaced so that they cannot move the cursor,
  * recolour the terminal or reorder what is shown.
@@ -48,6 +49,8 @@ export function formatReportText(report: DeployReport): string {
   const out: string[] = [];
   const repo = singleLine(report.repo.owner ? `${report.repo.owner}/${report.repo.repo}` : report.repo.repo);
   out.push(`deploy-checker: ${reportHeadline(report)}`);
+  // First, before any detail: without it a PASS, or an empty ticket, reads as more than it is.
+  if (report.state !== 'error' && report.ticketChecksSkipped) out.push(TICKET_CHECKS_SKIPPED_NOTE);
   out.push(`Repository: ${repo}`);
   out.push(
     `Range:      ${singleLine(report.productionBranch)} (${shortSha(report.productionSha) || '?'}) .. ${singleLine(report.deployBranch)} (${shortSha(report.deploySha)}): ${compareSummary(report)}`,
@@ -99,6 +102,5 @@ export function formatReportText(report: DeployReport): string {
   }
 
   if (report.state !== 'error' && report.commits.length === 0) out.push('', 'Nothing to deploy: no commits ahead of production.');
-  if (report.state !== 'error' && report.ticketChecksSkipped) out.push('', TICKET_CHECKS_SKIPPED_NOTE);
   return `${out.join('\n')}\n`;
 }
