@@ -8,12 +8,13 @@ ticket's status, risk assessment and post-deploy checks.
 Options:
   --from <ref>        what is in production now (branch, tag or SHA)
   --to <ref>          what would be deployed (branch, tag or SHA)
-  --repo <path>       the clone to read (default: the current directory)
-  --config <file>     config file (default: <repo>/.github/deploy-checker.yml when present)
+  --repo <path>       the clone to read, bare or not (default: the current directory)
+  --config <file>     config file (default: .github/deploy-checker.yml of the --to commit, if any)
   --format <format>   text (default), markdown (for a PR or release note) or json (the report object)
   --projects <keys>   JIRA project keys whose issue keys count, e.g. PROJ,OPS
                       (default: jira.projects of the config, else every project of the JIRA instance)
   -h, --help          show this help
+  -v, --version       print the version of deploy-checker
 
 JIRA (optional; the same variables as the app):
   JIRA_BASE_URL with JIRA_EMAIL + JIRA_API_TOKEN (Cloud), or JIRA_PAT (Data Center);

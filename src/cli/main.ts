@@ -22,6 +22,7 @@ import { createCliProgress, formatCount, type CliProgress } from './cli-progress
 import { createGitHistorySource } from './git-history-source.js';
 import { loadLocalConfig, LOCAL_CONFIG_PATH } from './load-local-config.js';
 import { localRepoRef } from './local-repo-ref.js';
+import { readPackageVersion } from './read-package-version.js';
 import { CliUsageError, parseCliArgs, type OutputFormat } from './parse-cli-args.js';
 import { gitMessage, runGit } from './run-git.js';
 
@@ -86,17 +87,30 @@ function withProgress(source: TicketSource, progress: CliProgress): TicketSource
   };
 }
 
-async function findWorkTree(repoDir: string, env: NodeJS.ProcessEnv): Promise<string> {
+interface LocalRepository {
+  /** Where to run git: the work tree's top, or the git directory of a bare clone. */
+  readonly dir: string;
+  /** Null for a bare (or mirror) clone. */
+  readonly workTree: string | null;
+}
+
+async function openRepository(repoDir: string, env: NodeJS.ProcessEnv): Promise<LocalRepository> {
   const info = await stat(repoDir).catch(() => null);
   if (!info?.isDirectory()) throw new CliFailure(`no such directory: ${repoDir}`);
-  const top = await runGit(['rev-parse', '--show-toplevel', '--is-shallow-repository'], { cwd: repoDir, env });
-  if (top.code !== 0) throw new CliFailure(`${repoDir} is not a git work tree (${gitMessage(top.stderr, 'git rev-parse failed')})`);
-  const [workTree = '', shallow] = top.stdout.trim().split('\n');
+  const probe = await runGit(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir'], { cwd: repoDir, env });
+  if (probe.code !== 0) throw new CliFailure(`${repoDir} is not a git repository (${gitMessage(probe.stderr, 'git rev-parse failed')})`);
+  const [bare, shallow, gitDir = repoDir] = probe.stdout.trim().split('\n');
+  let repo: LocalRepository = { dir: gitDir, workTree: null };
+  if (bare !== 'true') {
+    const top = await runGit(['rev-parse', '--show-toplevel'], { cwd: repoDir, env });
+    if (top.code !== 0) throw new CliFailure(`${repoDir} is not a git work tree (${gitMessage(top.stderr, 'git rev-parse failed')})`);
+    repo = { dir: top.stdout.trim(), workTree: top.stdout.trim() };
+  }
   // A shallow clone cuts history off: the range could silently miss commits, so refuse rather than guess.
   if (shallow === 'true') {
-    throw new CliFailure(`${workTree} is a shallow clone, so the range may be incomplete: fetch the full history first (git fetch --unshallow, or fetch-depth: 0 / GIT_DEPTH: 0 in CI)`);
+    throw new CliFailure(`${repo.dir} is a shallow clone, so the range may be incomplete: fetch the full history first (git fetch --unshallow, or fetch-depth: 0 / GIT_DEPTH: 0 in CI)`);
   }
-  return workTree;
+  return repo;
 }
 
 async function runCheck(command: Extract<ReturnType<typeof parseCliArgs>, { kind: 'check' }>, io: CliIo): Promise<number> {
@@ -105,8 +119,24 @@ async function runCheck(command: Extract<ReturnType<typeof parseCliArgs>, { kind
   // Logs are for debugging the CLI (LOG_LEVEL=debug); by default the CLI prints only its report and errors.
   const logger = createLogger({ level: io.env.LOG_LEVEL?.trim() || 'silent', destination });
 
-  const workTree = await findWorkTree(path.resolve(io.cwd, command.repo ?? '.'), io.env);
-  const loaded = await loadLocalConfig({ explicitPath: command.config, repoRoot: workTree, cwd: io.cwd });
+  const local = await openRepository(path.resolve(io.cwd, command.repo ?? '.'), io.env);
+  const history = createGitHistorySource({
+    cwd: local.dir,
+    env: io.env,
+    onCommitsRead: (n) => progress.update(`reading commits… ${formatCount(n)}`),
+  });
+  for (const [flag, ref] of [['--from', command.from], ['--to', command.to]] as const) {
+    if (!(await history.resolveRef(ref))) throw new CliFailure(`${flag} ${ref}: no such commit, branch or tag in ${local.dir}`);
+  }
+  const headSha = (await history.resolveRef(command.to))!;
+
+  const loaded = await loadLocalConfig({
+    explicitPath: command.config,
+    cwd: io.cwd,
+    git: { cwd: local.dir, env: io.env },
+    commit: { sha: headSha, ref: command.to },
+    workTree: local.workTree,
+  });
   if (!loaded.ok) throw new CliFailure(loaded.error);
   for (const warning of loaded.warnings) io.stderr.write(`deploy-checker: ${singleLine(warning)}\n`);
 
@@ -123,17 +153,9 @@ async function runCheck(command: Extract<ReturnType<typeof parseCliArgs>, { kind
     jira: { ...loaded.config.jira, ...(projects ? { projects: [...projects] } : {}) },
   };
 
-  const history = createGitHistorySource({
-    cwd: workTree,
-    env: io.env,
-    onCommitsRead: (n) => progress.update(`reading commits… ${formatCount(n)}`),
-  });
-  for (const [flag, ref] of [['--from', command.from], ['--to', command.to]] as const) {
-    if (!(await history.resolveRef(ref))) throw new CliFailure(`${flag} ${ref}: no such commit, branch or tag in ${workTree}`);
-  }
-  const headSha = (await history.resolveRef(command.to))!;
-  const origin = await runGit(['config', '--get', 'remote.origin.url'], { cwd: workTree, env: io.env });
-  const repo = localRepoRef(workTree, origin.code === 0 ? origin.stdout : null);
+  // get-url applies url.<base>.insteadOf rewrites, as git fetch would.
+  const origin = await runGit(['remote', 'get-url', 'origin'], { cwd: local.dir, env: io.env });
+  const repo = localRepoRef(local.dir, origin.code === 0 ? origin.stdout : null);
 
   progress.update('reading commits…');
   let report: DeployReport | null;
@@ -165,6 +187,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const command = parseCliArgs(argv);
     if (command.kind === 'help') {
       io.stdout.write(CLI_USAGE);
+      return EXIT_PASS;
+    }
+    if (command.kind === 'version') {
+      const version = await readPackageVersion();
+      if (!version) throw new CliFailure('cannot find the package.json of deploy-checker to read its version');
+      io.stdout.write(`${version}\n`);
       return EXIT_PASS;
     }
     return await runCheck(command, io);

@@ -6,6 +6,7 @@ export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export type CliCommand =
   | { readonly kind: 'help' }
+  | { readonly kind: 'version' }
   | {
       readonly kind: 'check';
       readonly from: string;
@@ -42,6 +43,7 @@ function describeParseError(error: unknown): string {
 export function parseCliArgs(argv: readonly string[]): CliCommand {
   const [command, ...rest] = argv;
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') return { kind: 'help' };
+  if (command === '--version' || command === '-v' || command === 'version') return { kind: 'version' };
   if (command !== 'check') throw new CliUsageError(`unknown command "${command}" (the command is "check")`);
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -57,12 +59,14 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
         format: { type: 'string' },
         projects: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
     }));
   } catch (error) {
     throw new CliUsageError(describeParseError(error));
   }
   if (values.help) return { kind: 'help' };
+  if (values.version) return { kind: 'version' };
   const str = (name: string): string | null => (typeof values[name] === 'string' ? (values[name] as string) : null);
   const from = str('from');
   const to = str('to');

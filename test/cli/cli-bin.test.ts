@@ -1,6 +1,6 @@
 /** The real executable, spawned as a CI would run it: `node bin/deploy-checker.js check …` in a temp repo. */
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,5 +52,14 @@ describe('bin/deploy-checker.js', () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(/^deploy-checker: --from v0: no such commit, branch or tag in [^\n]+\n$/);
+  });
+
+  it('--version prints the version of package.json and exits 0, from any directory', async () => {
+    const { version } = JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(version).toMatch(/^\d+\.\d+\.\d+/);
+    for (const args of [['--version'], ['-v'], ['check', '--version']]) {
+      const r = await runBin(args, temp.make('version-cwd'), s.repo.env);
+      expect(r).toEqual({ code: 0, stdout: `${version}\n`, stderr: '' });
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,10 @@ beforeAll(() => {
   s = buildScenario(temp.make('scenario'));
 });
 afterAll(() => temp.cleanup());
+
+function execGit(cwd: string, env: NodeJS.ProcessEnv, args: string[]): string {
+  return execFileSync('git', args, { cwd, env, encoding: 'utf8' });
+}
 
 async function run(args: string[], options: { isTTY?: boolean; cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   const cap = captureIo({ cwd: options.cwd ?? s.repo.dir, env: options.env ?? s.repo.env, isTTY: options.isTTY ?? false });
@@ -33,7 +38,8 @@ describe('deploy-checker check without JIRA', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toMatch(/^deploy-checker: PASS — 1 ticket referenced in 1 commit; ticket checks skipped\n/);
     expect(r.stdout).toContain(`PROJ-2  (not looked up)\n          ${s.sha.proj2.slice(0, 7)} PROJ-2: add the price endpoint\n`);
-    expect(r.stdout).toContain('Ticket checks skipped: no JIRA settings');
+    // The notice comes right after the verdict, before any detail.
+    expect(r.stdout.split('\n')[1]).toMatch(/^Ticket checks skipped: no JIRA settings/);
   });
 
   it('fails (exit 1) with problems first, then tickets, commits without a ticket and reverts (text)', async () => {
@@ -163,21 +169,79 @@ describe('deploy-checker check without JIRA', () => {
     expect(await main(['check', '--from', 'HEAD~1', '--to', 'HEAD', '--projects', 'PROJ', '--format', 'json'], cap.io)).toBe(0);
     expect((JSON.parse(cap.stdout()) as DeployReport).repo).toEqual({ owner: 'acme', repo: 'shop' });
   });
+
+  it('reads the origin URL as git does, with url.<base>.insteadOf applied', async () => {
+    const repo = createTestRepo(temp.make('origin-insteadof'));
+    repo.commit('PROJ-1: one');
+    repo.commit('PROJ-2: two');
+    repo.git(['config', 'url.git@github.com:acme/.insteadOf', 'acme:']);
+    repo.git(['remote', 'add', 'origin', 'acme:shop.git']);
+    const cap = captureIo({ cwd: repo.dir, env: repo.env });
+    expect(await main(['check', '--from', 'HEAD~1', '--to', 'HEAD', '--projects', 'PROJ'], cap.io)).toBe(0);
+    expect(cap.stdout()).toContain('\nRepository: acme/shop\n');
+  });
 });
 
 describe('config', () => {
-  it('uses .github/deploy-checker.yml of the clone (projects, exemptions) and warns that _extends is not followed', async () => {
+  it('uses .github/deploy-checker.yml of the --to commit (projects, exemptions) and warns that _extends is not followed', async () => {
     const repo = createTestRepo(temp.make('config'));
     repo.commit('PROJ-1: one');
     repo.commit('chore: bump the lockfile');
-    repo.commit('OPS-2: two');
     repo.writeFile('.github/deploy-checker.yml', '_extends: acme/.github\njira:\n  projects: [PROJ, OPS]\ncommits:\n  exempt: ["^chore:"]\n');
+    repo.git(['add', '.github/deploy-checker.yml']);
+    repo.git(['commit', '-q', '-m', 'OPS-2: two']);
     const cap = captureIo({ cwd: repo.dir, env: repo.env });
     const code = await main(['check', '--from', 'HEAD~2', '--to', 'HEAD'], cap.io);
     expect(code).toBe(0);
-    expect(cap.stderr()).toMatch(/^deploy-checker: warning: \S+deploy-checker\.yml has _extends: "acme\/\.github", which cannot be followed locally; using the local file alone[^\n]*\n$/);
+    expect(cap.stderr()).toMatch(/^deploy-checker: warning: HEAD:\.github\/deploy-checker\.yml has _extends: "acme\/\.github", which cannot be followed locally; using the local file alone[^\n]*\n$/);
     expect(cap.stdout()).toContain('chore: bump the lockfile  [subject matches ^chore:]');
     expect(cap.stdout()).toContain('OPS-2');
+  });
+
+  it('reads the config of the --to commit, not the work tree, and warns when the work tree has another one', async () => {
+    const repo = createTestRepo(temp.make('config-at-to'));
+    repo.commit('PROJ-1: one');
+    repo.writeFile('.github/deploy-checker.yml', 'jira:\n  projects: [PROJ]\ncommits:\n  exempt: ["^MINOR:"]\n');
+    repo.git(['add', '.github/deploy-checker.yml']);
+    repo.git(['commit', '-q', '-m', 'PROJ-2: the config']);
+    repo.commit('MINOR: tidy');
+    // Checked out elsewhere, with an uncommitted edit: neither is what --to ships.
+    repo.git(['checkout', '-q', 'HEAD~2']);
+    repo.writeFile('.github/deploy-checker.yml', 'jira:\n  projects: [OTHER]\n');
+    const cap = captureIo({ cwd: repo.dir, env: repo.env });
+    expect(await main(['check', '--from', 'HEAD', '--to', 'production'], cap.io)).toBe(0);
+    expect(cap.stdout()).toContain('MINOR: tidy  [subject matches ^MINOR:]');
+    expect(cap.stderr()).toMatch(
+      /^deploy-checker: warning: \.github\/deploy-checker\.yml in the work tree differs from the one in --to production; the committed one is used \(pass --config \S+ to use the work tree's\)\n$/,
+    );
+    // --config takes the work tree's file explicitly.
+    const explicit = captureIo({ cwd: repo.dir, env: repo.env });
+    expect(await main(['check', '--from', 'HEAD', '--to', 'production', '--config', '.github/deploy-checker.yml'], explicit.io)).toBe(1);
+    expect(explicit.stdout()).toContain('Commits without a ticket (2)');
+    // A --to without the file: the defaults, and no jira.projects.
+    const before = captureIo({ cwd: repo.dir, env: repo.env });
+    expect(await main(['check', '--from', 'HEAD', '--to', 'HEAD'], before.io)).toBe(2);
+    expect(before.stderr()).toContain('work tree differs from the one in --to HEAD (which has none)');
+    expect(before.stderr()).toContain('no JIRA projects to look for: pass --projects PROJ,OPS or set jira.projects in .github/deploy-checker.yml');
+  });
+
+  it('names the commit in config errors, and refuses a config path that is not a file in the commit', async () => {
+    const repo = createTestRepo(temp.make('config-bad-commit'));
+    repo.commit('PROJ-1: one');
+    repo.writeFile('.github/deploy-checker.yml', 'jira: [unclosed\n');
+    repo.git(['add', '.github/deploy-checker.yml']);
+    repo.git(['commit', '-q', '-m', 'PROJ-2: broken config']);
+    repo.git(['tag', 'broken']);
+    repo.git(['rm', '-q', '.github/deploy-checker.yml']);
+    repo.writeFile('.github/deploy-checker.yml/inner', 'x\n');
+    repo.git(['add', '.github/deploy-checker.yml/inner']);
+    repo.git(['commit', '-q', '-m', 'PROJ-3: a directory']);
+    const broken = captureIo({ cwd: repo.dir, env: repo.env });
+    expect(await main(['check', '--from', 'HEAD~2', '--to', 'broken', '--projects', 'PROJ'], broken.io)).toBe(2);
+    expect(broken.stderr()).toMatch(/^deploy-checker: config broken:\.github\/deploy-checker\.yml is not valid YAML: /);
+    const dir = captureIo({ cwd: repo.dir, env: repo.env });
+    expect(await main(['check', '--from', 'HEAD~2', '--to', 'HEAD', '--projects', 'PROJ'], dir.io)).toBe(2);
+    expect(dir.stderr()).toBe('deploy-checker: cannot read config HEAD:.github/deploy-checker.yml: it is not a file\n');
   });
 
   it('--projects wins over jira.projects of the config', async () => {
@@ -209,6 +273,35 @@ describe('config', () => {
   });
 });
 
+describe('bare and mirror clones', () => {
+  it.each([['--bare'], ['--mirror']])('checks a git clone %s: same report, config from the --to commit, name from origin', async (flag) => {
+    const source = createTestRepo(temp.make('bare-source'));
+    source.commit('PROJ-1: one');
+    source.writeFile('.github/deploy-checker.yml', 'jira:\n  projects: [PROJ]\ncommits:\n  exempt: ["^MINOR:"]\n');
+    source.git(['add', '.github/deploy-checker.yml']);
+    source.git(['commit', '-q', '-m', 'PROJ-2: the config']);
+    source.commit('MINOR: tidy');
+    source.commit('fix typo');
+    const root = temp.make('bare');
+    const bare = path.join(root, 'shop.git');
+    source.git(['clone', '-q', flag, source.dir, bare]);
+    const args = ['check', '--repo', bare, '--from', 'production~2', '--to', 'production', '--format', 'json'];
+    const plain = captureIo({ cwd: root, env: source.env });
+    expect(await main(args, plain.io)).toBe(1);
+    expect(plain.stderr()).toBe('');
+    const report = JSON.parse(plain.stdout()) as DeployReport;
+    // A local path as origin names no owner: the directory, without .git.
+    expect(report.repo).toEqual({ owner: '', repo: 'shop' });
+    expect(report.commitsWithoutTicket.map((c) => c.exemptReason)).toEqual(['subject matches ^MINOR:', null]);
+    expect(report.findings.map((f) => f.summary)).toEqual([`commit ${report.commits[1]!.sha.slice(0, 7)} has no ticket`]);
+
+    execGit(bare, source.env, ['remote', 'set-url', 'origin', 'git@github.com:acme/shop.git']);
+    const named = captureIo({ cwd: bare, env: source.env });
+    expect(await main(['check', '--from', 'production~2', '--to', 'production', '--format', 'json'], named.io)).toBe(1);
+    expect((JSON.parse(named.stdout()) as DeployReport).repo).toEqual({ owner: 'acme', repo: 'shop' });
+  });
+});
+
 describe('could not evaluate (exit 2, one line on stderr)', () => {
   it('an unknown ref', async () => {
     expectOneErrorLine(await run(['check', '--from', 'v9.9', '--to', 'v1.1', '--projects', 'PROJ']), /^deploy-checker: --from v9\.9: no such commit, branch or tag in /);
@@ -217,7 +310,7 @@ describe('could not evaluate (exit 2, one line on stderr)', () => {
 
   it('a directory that is not a git repository, and one that does not exist', async () => {
     const dir = temp.make('not-git');
-    expectOneErrorLine(await run(['check', '--from', 'a', '--to', 'b', '--projects', 'PROJ'], { cwd: dir }), /is not a git work tree \(not a git repository/);
+    expectOneErrorLine(await run(['check', '--from', 'a', '--to', 'b', '--projects', 'PROJ'], { cwd: dir }), /is not a git repository \(not a git repository/);
     expectOneErrorLine(await run(['check', '--repo', path.join(dir, 'nope'), '--from', 'a', '--to', 'b']), /^deploy-checker: no such directory: /);
   });
 

@@ -1,11 +1,14 @@
 /**
- * A DeployReport as plain text for a terminal or a CI log (pure). Problems come first, each with its fix; then the
+ * A DeployReport as plain text for a terminal or a CI log (pure). The verdict comes first, then the note that
+ * ticket checks were skipped (when they were), then the problems, each with its fix (identical ones grouped:
+ * group-findings.ts); then the
  * tickets with their commits, the commits without a ticket and the reverts. Commit messages and ticket summaries
  * are outside text: control and bidi-override characters are replaced so that they cannot move the cursor,
  * recolour the terminal or reorder what is shown.
  */
 import type { CommitInfo, DeployReport } from '../domain.js';
 import { commitSubject, shortSha } from '../rules/evaluate-deploy-rules.js';
+import { groupFindings, previewItems } from './group-findings.js';
 
 // C0 and C1 controls, DEL, and the Unicode bidi embedding/override/isolate characters.
 const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
@@ -38,6 +41,17 @@ export function compareSummary(report: DeployReport): string {
 export const TICKET_CHECKS_SKIPPED_NOTE =
   'Ticket checks skipped: no JIRA settings (JIRA_BASE_URL with JIRA_EMAIL + JIRA_API_TOKEN, or JIRA_PAT); keys were found in commit messages but not looked up in JIRA.';
 
+/** "205" when every problem is shown on its own, "205 in 3 groups" when identical ones were grouped. */
+export function problemCount(findings: number, groups: number): string {
+  return findings === groups ? findings.toLocaleString('en-US') : `${findings.toLocaleString('en-US')} in ${plural(groups, 'group')}`;
+}
+
+/** "a, b, c" or "a, b, … and 194 more": the first items of a grouped problem. */
+export function itemList(items: readonly string[]): string {
+  const { shown, more } = previewItems(items);
+  return more > 0 ? `${shown.join(', ')} and ${more.toLocaleString('en-US')} more` : shown.join(', ');
+}
+
 function commitLine(sha: string, commits: ReadonlyMap<string, CommitInfo>): string {
   const commit = commits.get(sha);
   return `${shortSha(sha)} ${commit ? singleLine(commitSubject(commit.message)) : ''}`.trimEnd();
@@ -48,17 +62,20 @@ export function formatReportText(report: DeployReport): string {
   const out: string[] = [];
   const repo = singleLine(report.repo.owner ? `${report.repo.owner}/${report.repo.repo}` : report.repo.repo);
   out.push(`deploy-checker: ${reportHeadline(report)}`);
+  // First, before any detail: without it a PASS, or an empty ticket, reads as more than it is.
+  if (report.state !== 'error' && report.ticketChecksSkipped) out.push(TICKET_CHECKS_SKIPPED_NOTE);
   out.push(`Repository: ${repo}`);
   out.push(
     `Range:      ${singleLine(report.productionBranch)} (${shortSha(report.productionSha) || '?'}) .. ${singleLine(report.deployBranch)} (${shortSha(report.deploySha)}): ${compareSummary(report)}`,
   );
 
   if (report.findings.length > 0) {
-    out.push('', `Problems (${report.findings.length})`);
-    report.findings.forEach((f, i) => {
+    const groups = groupFindings(report);
+    out.push('', `Problems (${problemCount(report.findings.length, groups.length)})`);
+    groups.forEach((g, i) => {
       const n = `${i + 1}.`;
-      out.push(`  ${n} ${singleLine(f.summary)}`);
-      out.push(`  ${' '.repeat(n.length)} Fix: ${singleLine(f.fix)}`);
+      out.push(`  ${n} ${singleLine(g.summary)}${g.items.length ? `: ${itemList(g.items.map(singleLine))}` : ''}`);
+      out.push(`  ${' '.repeat(n.length)} Fix: ${singleLine(g.fix)}`);
     });
   }
 
@@ -99,6 +116,5 @@ export function formatReportText(report: DeployReport): string {
   }
 
   if (report.state !== 'error' && report.commits.length === 0) out.push('', 'Nothing to deploy: no commits ahead of production.');
-  if (report.state !== 'error' && report.ticketChecksSkipped) out.push('', TICKET_CHECKS_SKIPPED_NOTE);
   return `${out.join('\n')}\n`;
 }
