@@ -17,6 +17,7 @@ export interface Recorded {
 }
 
 export interface PostedStatus {
+  readonly repo: string;
   readonly sha: string;
   readonly state: string;
   readonly description: string;
@@ -70,48 +71,55 @@ function gate() {
   };
 }
 
-export interface FakeServicesOptions {
+export interface FakeRepository {
   readonly repo: TestRepo;
   readonly productionSha: string;
   readonly deploySha: string;
   readonly commits: readonly FakeCommit[];
+}
+
+export interface FakeServicesOptions extends FakeRepository {
+  /** More repositories (any installation) served the same way. */
+  readonly more?: readonly FakeRepository[];
   /** Keys JIRA knows (ready to deploy); others are unknown. */
   readonly knownKeys: readonly string[];
   readonly configYaml?: string;
 }
 
 export async function startFakeServices(options: FakeServicesOptions) {
-  const { repo } = options;
+  const repos = [options, ...(options.more ?? [])];
   const events = new EventEmitter();
   const githubLog: Recorded[] = [];
   const jiraLog: Recorded[] = [];
   const statusGate = gate();
   const jiraGate = gate();
   let failStatusesLeft = 0;
-  const base = `/api/v3/repos/${repo.owner}/${repo.repo}`;
   const statuses: PostedStatus[] = [];
 
   const github = jsonServer(async (req, body) => {
     const url = req.url ?? '';
     if (req.method === 'POST' && /^\/api\/v3\/app\/installations\/\d+\/access_tokens$/.test(url))
       return [201, { token: 'ghs_fake_installation_token', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }];
+    const target = repos.find((r) => url.startsWith(`/api/v3/repos/${r.repo.owner}/${r.repo.repo}/`));
+    if (!target) return url.includes('/.github/contents/') ? [404, { message: 'Not Found' }] : null;
+    const { repo } = target;
+    const base = `/api/v3/repos/${repo.owner}/${repo.repo}`;
     if (req.method === 'GET' && url === `${base}/installation`) return [200, { id: repo.installationId }];
     if (url.startsWith(`${base}/contents/.github%2Fdeploy-checker.yml`) || url.startsWith(`${base}/contents/.github/deploy-checker.yml`))
       return [200, options.configYaml ?? 'jira:\n  projects: [PROJ]\n'];
-    if (url.startsWith(`/api/v3/repos/${repo.owner}/.github/contents/`)) return [404, { message: 'Not Found' }];
-    if (url === `${base}/branches/deploy`) return [200, { name: 'deploy', commit: { sha: options.deploySha } }];
-    if (url === `${base}/branches/production`) return [200, { name: 'production', commit: { sha: options.productionSha } }];
+    if (url === `${base}/branches/deploy`) return [200, { name: 'deploy', commit: { sha: target.deploySha } }];
+    if (url === `${base}/branches/production`) return [200, { name: 'production', commit: { sha: target.productionSha } }];
     if (url.startsWith(`${base}/pulls?`)) return [200, []];
-    if (url.startsWith(`${base}/compare/${options.productionSha}...${options.deploySha}`)) {
+    if (url.startsWith(`${base}/compare/${target.productionSha}...${target.deploySha}`)) {
       const page = Number(new URL(url, 'http://x').searchParams.get('page') ?? '1');
       return [
         200,
         {
           status: 'ahead',
-          ahead_by: options.commits.length,
+          ahead_by: target.commits.length,
           behind_by: 0,
-          total_commits: options.commits.length,
-          commits: options.commits.slice((page - 1) * 100, page * 100).map((c) => apiCommit(c, repo.owner, repo.repo)),
+          total_commits: target.commits.length,
+          commits: target.commits.slice((page - 1) * 100, page * 100).map((c) => apiCommit(c, repo.owner, repo.repo)),
         },
       ];
     }
@@ -122,7 +130,7 @@ export async function startFakeServices(options: FakeServicesOptions) {
         failStatusesLeft -= 1;
         return [502, { message: 'Bad Gateway' }];
       }
-      const posted = { sha: status[1]!, ...(body as Omit<PostedStatus, 'sha'>) };
+      const posted = { sha: status[1]!, repo: `${repo.owner}/${repo.repo}`, ...(body as Omit<PostedStatus, 'sha' | 'repo'>) };
       statuses.push(posted);
       events.emit('status', posted);
       return [201, {}];

@@ -1,0 +1,117 @@
+/**
+ * Crashes and outages against the real server process (loopback fakes of GitHub and JIRA, a SQLite file that
+ * survives the process): a SIGKILL in the middle of a repository's very first check, and a GitHub outage on the
+ * status POST that outlasts octokit's retries. Both end with exactly one final status.
+ */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sign } from '@octokit/webhooks-methods';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { fakeSha, startFakeServices, type FakeServices } from '../helpers/fake-services.js';
+import { pushPayload } from '../helpers/webhook-payloads.js';
+
+const SECRET = 'e2e-crash-webhook-secret';
+const repo = { owner: 'acme', repo: 'fresh', installationId: 78 };
+const PROD = fakeSha('crash-prod');
+const HEAD = fakeSha('crash-head');
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+const running: { apps: AppProcess[]; fakes?: FakeServices } = { apps: [] };
+afterEach(async () => {
+  for (const app of running.apps.splice(0)) {
+    await app.stop();
+    expect(app.groupAlive()).toBe(false);
+  }
+  await running.fakes?.close();
+  running.fakes = undefined;
+});
+
+async function fakes(): Promise<FakeServices> {
+  running.fakes = await startFakeServices({
+    repo,
+    productionSha: PROD,
+    deploySha: HEAD,
+    commits: [{ sha: fakeSha('crash-1'), message: 'PROJ-1: checkout' }],
+    knownKeys: ['PROJ-1'],
+  });
+  return running.fakes;
+}
+
+async function start(f: FakeServices, cwd: string): Promise<AppProcess> {
+  const app = await startAppProcess({
+    command: 'node',
+    cwd,
+    envFile: {
+      APP_ID: '12345',
+      PRIVATE_KEY: privateKey,
+      WEBHOOK_SECRET: SECRET,
+      GHE_HOST: f.githubHost,
+      GHE_PROTOCOL: 'http',
+      JIRA_BASE_URL: f.jiraUrl,
+      JIRA_EMAIL: 'bot@example.com',
+      JIRA_API_TOKEN: 'jira-e2e-token',
+      PUBLIC_URL: 'https://checker.example.com',
+      WEB_AUTH: 'off',
+      HOST: '127.0.0.1',
+      LOG_FORMAT: 'json',
+      DATABASE_URL: `sqlite:${join(cwd, 'data/store.sqlite')}`,
+      STATUS_PENDING_DELAY_MS: '100',
+      STATUS_SWEEP_INTERVAL_MS: '200',
+      RECONCILE_INTERVAL_MS: '0',
+    },
+  });
+  running.apps.push(app);
+  return app;
+}
+
+async function deliverPush(app: AppProcess): Promise<void> {
+  const body = JSON.stringify(pushPayload(repo, { ref: 'refs/heads/deploy', after: HEAD }));
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/github/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await sign(SECRET, body) },
+    body,
+  });
+  await res.text();
+  expect(res.status).toBe(200);
+}
+
+const isFinal = (s: { sha: string; state: string }) => s.sha === HEAD && s.state !== 'pending';
+
+describe('crash recovery', () => {
+  it('SIGKILL during a repository’s first check: after restart the head gets its final status', async () => {
+    const f = await fakes();
+    const cwd = mkdtempSync(join(tmpdir(), 'dc-crash-'));
+    const first = await start(f, cwd);
+    f.holdJira();
+    const asked = f.nextBulkfetch();
+    await deliverPush(first);
+    await asked;
+    await f.statusWhere((s) => s.sha === HEAD && s.state === 'pending');
+    first.signalGroup('SIGKILL');
+    await first.exited;
+    f.releaseJira();
+
+    await start(f, cwd);
+    const final = await f.statusWhere(isFinal, 60_000);
+    expect(final).toMatchObject({ state: 'success', context: 'deploy-checker' });
+    expect(f.statuses.filter(isFinal)).toHaveLength(1);
+  }, 90_000);
+
+  it('a GitHub outage on the status POST longer than octokit’s retries: the final status arrives after recovery', async () => {
+    const f = await fakes();
+    const app = await start(f, mkdtempSync(join(tmpdir(), 'dc-outage-')));
+    f.failStatuses(12);
+    await deliverPush(app);
+    const final = await f.statusWhere(isFinal, 60_000);
+    expect(final).toMatchObject({ state: 'success' });
+    const failedPosts = f.githubLog.filter((r) => r.method === 'POST' && r.url.includes('/statuses/')).length - f.statuses.length;
+    expect(failedPosts).toBe(12);
+  }, 90_000);
+});
