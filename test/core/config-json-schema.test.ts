@@ -200,6 +200,9 @@ describe('schema/deploy-checker.schema.json', () => {
     { name: 'an empty transition', raw: { jira: { onDeploy: { transition: '' } } } },
     { name: 'a list where a mapping belongs', raw: { slack: ['#deploys'] } },
     { name: 'a number in a string list', raw: { pullRequests: { exemptLabels: [7] } } },
+    { name: 'eleven Slack mentions', raw: { slack: { mention: Array.from({ length: 11 }, (_, i) => `S0ONCALL${i}`) } } },
+    { name: 'a Slack mention that is not an id', raw: { slack: { mention: ['@oncall'] } } },
+    { name: 'two Slack mentions', raw: { slack: { channel: '#deploys', mention: ['S0ONCALL', 'U012AB3CD'] } } },
   ])('agrees with the validator on $name', ({ raw }) => {
     const problems = check(schema, raw);
     expect({ valid: problems.length === 0, problems: problems.length ? problems : undefined }).toMatchObject({ valid: parseRepoConfig(raw).ok });
