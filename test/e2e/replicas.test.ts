@@ -1,0 +1,119 @@
+/**
+ * Two replicas of the real server on one PostgreSQL behind a "load balancer" (deliveries alternate between them,
+ * and every push reaches both): exactly one final status per head and context; a replica SIGKILLed mid-burst
+ * loses no work — the survivor's intent sweep finishes it once the dead replica's leases expire.
+ */
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sign } from '@octokit/webhooks-methods';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { fakeSha, startFakeServices, type FakeRepository, type FakeServices } from '../helpers/fake-services.js';
+import { pushPayload } from '../helpers/webhook-payloads.js';
+import { postgresBackend } from '../store/store-test-backends.js';
+
+const SECRET = 'e2e-replicas-webhook-secret';
+const REPOS = 8;
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
+
+const repositories: FakeRepository[] = Array.from({ length: REPOS }, (_, i) => ({
+  repo: { owner: 'acme', repo: `service-${i}`, installationId: 500 + (i % 4) },
+  productionSha: fakeSha(`rep-prod-${i}`),
+  deploySha: fakeSha(`rep-head-${i}`),
+  commits: [{ sha: fakeSha(`rep-commit-${i}`), message: `PROJ-${i + 1}: change ${i}` }],
+}));
+
+const running: { apps: AppProcess[]; fakes?: FakeServices; dispose?: () => Promise<void> } = { apps: [] };
+afterEach(async () => {
+  for (const app of running.apps.splice(0)) {
+    await app.stop();
+    expect(app.groupAlive()).toBe(false);
+  }
+  await running.fakes?.close();
+  await running.dispose?.();
+  running.fakes = undefined;
+  running.dispose = undefined;
+});
+
+async function setUp(replicas: number): Promise<{ f: FakeServices; apps: AppProcess[] }> {
+  const [first, ...more] = repositories;
+  const f = await startFakeServices({ ...first!, more, knownKeys: repositories.map((_, i) => `PROJ-${i + 1}`) });
+  running.fakes = f;
+  const database = await postgresBackend.freshDatabase();
+  running.dispose = database.dispose;
+  const apps: AppProcess[] = [];
+  for (let i = 0; i < replicas; i++) {
+    const app = await startAppProcess({
+      command: 'node',
+      cwd: mkdtempSync(join(tmpdir(), `dc-replica-${i}-`)),
+      envFile: {
+        APP_ID: '12345',
+        PRIVATE_KEY: privateKey,
+        WEBHOOK_SECRET: SECRET,
+        GHE_HOST: f.githubHost,
+        GHE_PROTOCOL: 'http',
+        JIRA_BASE_URL: f.jiraUrl,
+        JIRA_EMAIL: 'bot@example.com',
+        JIRA_API_TOKEN: 'jira-e2e-token',
+        PUBLIC_URL: 'https://checker.example.com',
+        WEB_AUTH: 'off',
+        HOST: '127.0.0.1',
+        LOG_FORMAT: 'json',
+        DATABASE_URL: database.url,
+        STATUS_PENDING_DELAY_MS: '100',
+        STATUS_SWEEP_INTERVAL_MS: '250',
+        STATUS_LEASE_MS: '3000',
+        RECONCILE_INTERVAL_MS: '0',
+      },
+    });
+    running.apps.push(app);
+    apps.push(app);
+  }
+  return { f, apps };
+}
+
+async function deliver(app: AppProcess, target: FakeRepository): Promise<number> {
+  const body = JSON.stringify(pushPayload(target.repo, { ref: 'refs/heads/deploy', after: target.deploySha }));
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/github/webhooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await sign(SECRET, body) },
+    body,
+  });
+  await res.text();
+  return res.status;
+}
+
+const finalsOf = (f: FakeServices, target: FakeRepository) =>
+  f.statuses.filter((s) => s.sha === target.deploySha && s.context === 'deploy-checker' && s.state !== 'pending');
+
+describe('two replicas on one PostgreSQL', () => {
+  it('a burst delivered round-robin (each push to both) gives exactly one final status per head', async () => {
+    const { f, apps } = await setUp(2);
+    const answers = await Promise.all(repositories.flatMap((target, i) => [deliver(apps[i % 2]!, target), deliver(apps[(i + 1) % 2]!, target)]));
+    expect(answers.every((status) => status === 200)).toBe(true);
+    await Promise.all(repositories.map((target) => f.statusWhere((s) => s.sha === target.deploySha && s.state !== 'pending', 60_000)));
+    // Both replicas went idle: nothing more is owed. Then count.
+    for (const app of apps) await app.stop();
+    for (const target of repositories) expect(finalsOf(f, target), target.repo.repo).toHaveLength(1);
+  }, 120_000);
+
+  it('SIGKILL one replica mid-burst: every head still ends final, once', async () => {
+    const { f, apps } = await setUp(2);
+    f.holdJira();
+    const answers = await Promise.all(repositories.map((target, i) => deliver(apps[i % 2]!, target)));
+    expect(answers.every((status) => status === 200)).toBe(true);
+    await f.nextBulkfetch();
+    apps[0]!.signalGroup('SIGKILL');
+    await apps[0]!.exited;
+    f.releaseJira();
+    await Promise.all(repositories.map((target) => f.statusWhere((s) => s.sha === target.deploySha && s.state !== 'pending', 90_000)));
+    await apps[1]!.stop();
+    for (const target of repositories) expect(finalsOf(f, target), target.repo.repo).toHaveLength(1);
+  }, 150_000);
+});
