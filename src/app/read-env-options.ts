@@ -24,6 +24,8 @@ export interface EnvOptions {
   /** GitHub web and API base URLs (github.com, or GitHub Enterprise Server via GHE_HOST / GHE_PROTOCOL). */
   readonly githubWebUrl: string;
   readonly githubApiUrl: string;
+  /** Probot's webhook path (WEBHOOK_PATH, which Probot reads too): the front handler limits its body size. */
+  readonly webhookPath: string;
 }
 
 const url = z.url({ protocol: /^https?$/ });
@@ -50,6 +52,7 @@ const schema = z.object({
   LOG_LEVEL: z.string().default('info'),
   GHE_HOST: z.string().optional(),
   GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
+  WEBHOOK_PATH: z.string().startsWith('/').default('/api/github/webhooks'),
 });
 
 export class EnvError extends Error {
@@ -99,5 +102,6 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     logLevel: e.LOG_LEVEL,
     githubWebUrl,
     githubApiUrl,
+    webhookPath: e.WEBHOOK_PATH,
   };
 }
