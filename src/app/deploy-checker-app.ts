@@ -14,6 +14,7 @@ import { createReconciler, type Reconciler } from './reconcile-missed-work.js';
 import { createWebHandler } from '../web/web-handler.js';
 import { webAuthWarning } from '../web/web-auth-config.js';
 import { createFrontHandler, runBeforeProbotHandlers } from '../web/front-handler.js';
+import { startWebSessionPruner } from '../web/session-pruner.js';
 import type { Octokit } from '../github/github-history-source.js';
 import { commentOnIssue, reactToComment, userCanWrite } from '../github/github-pull-requests.js';
 import type { AppServices } from './app-services.js';
@@ -79,6 +80,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
           now: services.now,
         }),
       );
+      startWebSessionPruner({ store: services.store, intervalMs: 15 * 60_000, logger: services.logger, now: services.now, ...(services.shutdown ? { shutdown: services.shutdown } : {}) });
     }
     let announcements: Announcements | null = null;
     if (services.slack && services.store) {
