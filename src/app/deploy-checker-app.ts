@@ -13,6 +13,8 @@ import { createReevaluator, type Reevaluator } from './reevaluate-reports.js';
 import { createReconciler, type Reconciler } from './reconcile-missed-work.js';
 import { createWebHandler } from '../web/web-handler.js';
 import { webAuthWarning } from '../web/web-auth-config.js';
+import { createFrontHandler, runBeforeProbotHandlers } from '../web/front-handler.js';
+import { startWebSessionPruner } from '../web/session-pruner.js';
 import type { Octokit } from '../github/github-history-source.js';
 import { commentOnIssue, reactToComment, userCanWrite } from '../github/github-pull-requests.js';
 import type { AppServices } from './app-services.js';
@@ -59,6 +61,8 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
     services.queue.enqueue(jobKeys.pullRequest(repo, number), () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
 
   return (app, { addHandler }) => {
+    const publicUrl = services.env.publicUrl ?? `http://localhost:${services.env.server.port}`;
+    runBeforeProbotHandlers(app, createFrontHandler({ publicUrl, webhookPath: services.env.server.webhookPath, logger: services.logger }));
     const octokitFor = createInstallationOctokitFor(app);
     const reevaluator = createReevaluator(services, octokitFor);
     if (services.store) {
@@ -68,7 +72,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
         createWebHandler({
           store: services.store,
           auth: services.env.web,
-          publicUrl: services.env.publicUrl ?? `http://localhost:${services.env.server.port}`,
+          publicUrl,
           jiraWebhookSecret: services.env.jiraWebhookSecret,
           recheck: (repo, sha) => reevaluator.recheckReport(repo, sha),
           onTicketChanged: (key) => void reevaluator.onTicketChanged(key),
@@ -76,6 +80,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
           now: services.now,
         }),
       );
+      startWebSessionPruner({ store: services.store, intervalMs: 15 * 60_000, logger: services.logger, now: services.now, ...(services.shutdown ? { shutdown: services.shutdown } : {}) });
     }
     let announcements: Announcements | null = null;
     if (services.slack && services.store) {

@@ -11,6 +11,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DeployReport, ReportState, ReportTrigger, RepoRef } from '../core/domain.js';
 import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
 import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
+import { createKyselySessionStore } from './kysely-session-store.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -41,6 +42,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportS
   const listColumnsOf = (table: 'reports') => LIST_COLUMNS.map((column) => `${table}.${column}` as const);
 
   return {
+    ...createKyselySessionStore(db),
     async saveReport(report: DeployReport): Promise<number> {
       const now = new Date().toISOString();
       const identity = {

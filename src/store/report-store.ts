@@ -4,6 +4,7 @@
  * DATABASE_URL=postgres://…, with versioned migrations (migrations/).
  */
 import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
+import type { WebSessionStore } from './session-store.js';
 
 /** A report without its bulky parts, for lists. */
 export interface ReportListItem {
@@ -53,7 +54,7 @@ export interface AnnouncementRecord {
 /** Whether the store can serve: reachable, migrated, and (SQLite) still the file that was opened. */
 export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ReportStore {
+export interface ReportStore extends WebSessionStore {
   /** Reachability, migrations and file identity; never throws. For /readyz and the health watch. */
   checkHealth(): Promise<StoreHealth>;
 

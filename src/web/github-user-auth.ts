@@ -79,15 +79,20 @@ export async function fetchUser(fetchFn: typeof fetch, endpoints: GitHubEndpoint
   return parsed.data;
 }
 
-/** 'readable' (200), 'hidden' (403/404: no access or no such repository), 'signed-out' (401: the token is dead). */
-export type RepoAccess = 'readable' | 'hidden' | 'signed-out';
+/**
+ * 'writable' (200 with permissions.push), 'readable' (200 without), 'hidden' (403/404: no access or no such
+ * repository), 'signed-out' (401: the token is dead).
+ */
+export type RepoAccess = 'writable' | 'readable' | 'hidden' | 'signed-out';
+
+const repositoryPermissions = z.object({ permissions: z.object({ push: z.boolean().optional() }).optional() });
 
 export interface RepoAccessChecker {
   check(sessionId: string, token: string, repo: RepoRef): Promise<RepoAccess>;
 }
 
 /**
- * Asks GitHub, with the visitor's token, whether they can read the repository; answers are cached per session and
+ * Asks GitHub, with the visitor's token, whether they can read (and push to) the repository; answers are cached per session and
  * repository for `ttlMs` (concurrent asks share one request). Other statuses and network errors throw (and are
  * not cached).
  */
@@ -103,9 +108,13 @@ export function createRepoAccessChecker(options: {
   const ask = async (token: string, repo: RepoRef): Promise<RepoAccess> => {
     const url = `${trimSlash(options.endpoints.githubApiUrl)}/repos/${encodeURIComponent(repo.owner)}/${encodeURIComponent(repo.repo)}`;
     const response = await options.fetch(url, { headers: apiHeaders(token), signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    if (response.status === 200) {
+      // With a user token GitHub says what that user may do: push (write) is what a re-check needs.
+      const repository = repositoryPermissions.safeParse(await response.json().catch(() => null));
+      return repository.success && repository.data.permissions?.push === true ? 'writable' : 'readable';
+    }
     // The body is not needed; release the connection.
     await response.body?.cancel().catch(() => undefined);
-    if (response.status === 200) return 'readable';
     if (response.status === 404 || response.status === 403) return 'hidden';
     if (response.status === 401) return 'signed-out';
     throw new GitHubAuthError(`GET /repos/${repo.owner}/${repo.repo} answered HTTP ${response.status}`);

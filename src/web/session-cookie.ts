@@ -1,18 +1,17 @@
 /**
- * Signed cookies: the visitor's session and the short-lived OAuth state. Values are `<base64url JSON>.<base64url
- * HMAC-SHA256>`, checked in constant time, with an expiry inside the signed payload. The GitHub token inside a
- * session is additionally encrypted (AES-256-GCM), so the cookie never shows it in clear. Keys are derived from
- * the session secret per purpose. Also: Cookie header parsing/serialising and the per-session CSRF token.
+ * Signed cookies: the visitor's session id and the short-lived OAuth state. Values are `<base64url JSON>.<base64url
+ * HMAC-SHA256>`, checked in constant time, with an expiry inside the signed payload. The session cookie carries
+ * only the session id: the session itself (login, GitHub token) is kept server-side (web-sessions.ts), where the
+ * token is encrypted at rest (AES-256-GCM, encryptToken/decryptToken). Keys are derived from the session secret per
+ * purpose. Also: Cookie header parsing/serialising and the per-session CSRF token.
  */
 import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 
-export interface WebSession {
-  /** Random id: keys the access cache and the CSRF token. */
+/** What the session cookie says: the session id and when the cookie stops being accepted. */
+export interface SessionCookie {
+  /** Random id: keys the server-side session, the access cache and the CSRF token. */
   readonly sid: string;
-  /** Null for an anonymous session (WEB_AUTH=off: it only carries the CSRF token). */
-  readonly login: string | null;
-  readonly token: string | null;
   /** Epoch milliseconds. */
   readonly expiresAt: number;
 }
@@ -25,10 +24,8 @@ export interface OAuthState {
 }
 
 const sessionPayload = z.object({
-  v: z.literal(1),
+  v: z.literal(2),
   sid: z.string().min(16).max(64),
-  login: z.string().min(1).max(100).nullable(),
-  tok: z.string().max(2000).nullable(),
   exp: z.number().int(),
 });
 
@@ -56,13 +53,16 @@ export function constantTimeEqual(a: string, b: string): boolean {
 }
 
 export interface CookieCodec {
-  encodeSession(session: WebSession): string;
-  decodeSession(value: string | undefined, nowMs: number): WebSession | null;
+  encodeSession(session: SessionCookie): string;
+  decodeSession(value: string | undefined, nowMs: number): SessionCookie | null;
+  /** Encrypts a GitHub token for storage (AES-256-GCM, random IV); decryptToken gives null for anything tampered. */
+  encryptToken(token: string): string;
+  decryptToken(ciphertext: string): string | null;
   encodeState(state: OAuthState): string;
   decodeState(value: string | undefined, nowMs: number): OAuthState | null;
   /** The CSRF token of a session: an HMAC of its id. */
-  csrfToken(session: WebSession): string;
-  verifyCsrfToken(session: WebSession, token: string | undefined): boolean;
+  csrfToken(session: { readonly sid: string }): string;
+  verifyCsrfToken(session: { readonly sid: string }, token: string | undefined): boolean;
 }
 
 export function createCookieCodec(secret: string | Buffer): CookieCodec {
@@ -112,25 +112,19 @@ export function createCookieCodec(secret: string | Buffer): CookieCodec {
     }
   };
 
-  const csrfToken = (session: WebSession): string => sign(csrfKey, `csrf:${session.sid}`);
+  const csrfToken = (session: { readonly sid: string }): string => sign(csrfKey, `csrf:${session.sid}`);
 
   return {
     encodeSession(session) {
-      return encode(sessionKey, {
-        v: 1,
-        sid: session.sid,
-        login: session.login,
-        tok: session.token === null ? null : encrypt(session.token),
-        exp: session.expiresAt,
-      });
+      return encode(sessionKey, { v: 2, sid: session.sid, exp: session.expiresAt });
     },
     decodeSession(value, nowMs) {
       const parsed = sessionPayload.safeParse(decode(sessionKey, value));
       if (!parsed.success || parsed.data.exp <= nowMs) return null;
-      const token = parsed.data.tok === null ? null : decrypt(parsed.data.tok);
-      if (parsed.data.tok !== null && token === null) return null;
-      return { sid: parsed.data.sid, login: parsed.data.login, token, expiresAt: parsed.data.exp };
+      return { sid: parsed.data.sid, expiresAt: parsed.data.exp };
     },
+    encryptToken: encrypt,
+    decryptToken: decrypt,
     encodeState(state) {
       return encode(stateKey, { v: 1, state: state.state, next: state.next, exp: state.expiresAt });
     },

@@ -5,6 +5,7 @@
  */
 import type { DeployReport, RepoRef } from '../../src/core/domain.js';
 import type { AnnouncementRecord, ReportListItem, RepoSummary } from '../../src/store/report-store.js';
+import type { RateLimitAnswer, StoredWebSession } from '../../src/store/session-store.js';
 import type { WebReportStore } from '../../src/web/web-handler.js';
 
 function repoKey(repo: RepoRef): string {
@@ -19,6 +20,8 @@ export class InMemoryReportStore implements WebReportStore {
   private readonly rows = new Map<string, { id: number; report: DeployReport }>();
   private readonly announcements: AnnouncementRecord[] = [];
   private readonly deliveries = new Set<string>();
+  readonly sessions = new Map<string, StoredWebSession>();
+  private readonly rateLimits = new Map<string, { hits: number; windowEnd: number }>();
   private nextId = 1;
 
   async saveReport(report: DeployReport): Promise<number> {
@@ -104,5 +107,40 @@ export class InMemoryReportStore implements WebReportStore {
     if (this.deliveries.has(deliveryId)) return false;
     this.deliveries.add(deliveryId);
     return true;
+  }
+
+  async createWebSession(session: { id: string; login: string; tokenCiphertext: string; createdAt: Date; expiresAt: Date }): Promise<void> {
+    if (this.sessions.has(session.id)) throw new Error('duplicate session id');
+    this.sessions.set(session.id, {
+      id: session.id,
+      login: session.login,
+      tokenCiphertext: session.tokenCiphertext,
+      createdAt: session.createdAt.toISOString(),
+      expiresAt: session.expiresAt.toISOString(),
+    });
+  }
+
+  async getWebSession(id: string, now: Date): Promise<StoredWebSession | null> {
+    const session = this.sessions.get(id);
+    return session && Date.parse(session.expiresAt) > now.getTime() ? session : null;
+  }
+
+  async revokeWebSession(id: string): Promise<boolean> {
+    return this.sessions.delete(id);
+  }
+
+  async hitRateLimit(bucket: string, limit: number, windowMs: number, now: Date): Promise<RateLimitAnswer> {
+    const current = this.rateLimits.get(bucket);
+    const entry = !current || current.windowEnd <= now.getTime() ? { hits: 1, windowEnd: now.getTime() + windowMs } : { ...current, hits: current.hits + 1 };
+    this.rateLimits.set(bucket, entry);
+    return entry.hits <= limit ? { allowed: true, hits: entry.hits } : { allowed: false, hits: entry.hits, retryAfterMs: entry.windowEnd - now.getTime() };
+  }
+
+  async pruneWebSessions(now: Date): Promise<{ sessions: number; rateLimits: number }> {
+    let sessions = 0;
+    let rateLimits = 0;
+    for (const [id, session] of this.sessions) if (Date.parse(session.expiresAt) <= now.getTime() && this.sessions.delete(id)) sessions += 1;
+    for (const [bucket, entry] of this.rateLimits) if (entry.windowEnd <= now.getTime() && this.rateLimits.delete(bucket)) rateLimits += 1;
+    return { sessions, rateLimits };
   }
 }

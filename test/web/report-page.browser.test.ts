@@ -133,7 +133,7 @@ function fakeGitHub(readable: readonly RepoRef[]): Server {
     if (req.headers.authorization !== `Bearer ${USER_TOKEN}`) return json(401, { message: 'Bad credentials' });
     if (url.pathname === '/api/v3/user') return json(200, { login: 'dana', id: 7 });
     const repoMatch = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-    if (repoMatch && readable.some((r) => r.owner === repoMatch[1] && r.repo === repoMatch[2])) return json(200, { full_name: `${repoMatch[1]}/${repoMatch[2]}` });
+    if (repoMatch && readable.some((r) => r.owner === repoMatch[1] && r.repo === repoMatch[2])) return json(200, { full_name: `${repoMatch[1]}/${repoMatch[2]}`, permissions: { pull: true, push: true } });
     return json(404, { message: 'Not Found' });
   });
 }

@@ -5,8 +5,9 @@
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { DeployReport, RepoRef } from '../../src/core/domain.js';
-import { CONTENT_SECURITY_POLICY } from '../../src/web/http-io.js';
+import { CONTENT_SECURITY_POLICY } from '../../src/web/security-headers.js';
 import { createCookieCodec } from '../../src/web/session-cookie.js';
+import { sessionStoreKey } from '../../src/web/web-sessions.js';
 import type { WebHandlerDeps } from '../../src/web/web-handler.js';
 import { InMemoryReportStore } from './in-memory-report-store.js';
 import { fakeSha, FIXTURE_REPO, history, makeReport, passingReport } from './web-report-fixtures.js';
@@ -44,9 +45,14 @@ async function start(overrides: Partial<WebHandlerDeps> = {}): Promise<RunningWe
   return server;
 }
 
-function sessionCookie(login = 'dana', token = 'gho_dana', sid = 'session-id-0123456789'): string {
-  const value = createCookieCodec(SESSION_SECRET).encodeSession({ sid, login, token, expiresAt: Date.now() + 3600_000 });
-  return `dc_session=${encodeURIComponent(value)}`;
+/** A signed-in session: a row in the store (token encrypted as the app does) and the cookie that names it. */
+async function sessionCookie(login = 'dana', token = 'gho_dana', sid = 'session-id-0123456789'): Promise<string> {
+  const codec = createCookieCodec(SESSION_SECRET);
+  const expiresAt = Date.now() + 3600_000;
+  if (!store.sessions.has(sessionStoreKey(sid))) {
+    await store.createWebSession({ id: sessionStoreKey(sid), login, tokenCiphertext: codec.encryptToken(token), createdAt: new Date(), expiresAt: new Date(expiresAt) });
+  }
+  return `dc_session=${encodeURIComponent(codec.encodeSession({ sid, expiresAt }))}`;
 }
 
 function get(path: string, headers: Record<string, string> = {}): Promise<Response> {
@@ -58,6 +64,14 @@ function githubCanRead(token: string, readable: readonly RepoRef[], hidden: read
   const scope = nock(API, { reqheaders: { authorization: `Bearer ${token}` } });
   for (const repo of readable) scope.get(`/repos/${repo.owner}/${repo.repo}`).reply(200, { full_name: `${repo.owner}/${repo.repo}` });
   for (const repo of hidden) scope.get(`/repos/${repo.owner}/${repo.repo}`).reply(404, { message: 'Not Found' });
+}
+
+/** GitHub says the token can push to (write) these repositories. */
+function githubCanPush(token: string, writable: readonly RepoRef[]): void {
+  const scope = nock(API, { reqheaders: { authorization: `Bearer ${token}` } });
+  for (const repo of writable) {
+    scope.get(`/repos/${repo.owner}/${repo.repo}`).reply(200, { full_name: `${repo.owner}/${repo.repo}`, permissions: { pull: true, push: true } });
+  }
 }
 
 beforeEach(async () => {
@@ -93,7 +107,7 @@ describe('paths', () => {
   it('sends the security headers', async () => {
     await start();
     githubCanRead('gho_dana', [FIXTURE_REPO], [SECRET_REPO]);
-    const res = await get('/deploys', { cookie: sessionCookie() });
+    const res = await get('/deploys', { cookie: await sessionCookie() });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toMatch(/default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'/);
@@ -173,7 +187,7 @@ describe('sign-in', () => {
 
   it('does not accept a tampered session cookie', async () => {
     await start();
-    const forged = sessionCookie().replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
+    const forged = (await sessionCookie()).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'));
     const res = await get('/deploys', { cookie: forged });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/login?next=%2Fdeploys');
@@ -182,17 +196,34 @@ describe('sign-in', () => {
   it('sends the visitor to sign in again when GitHub rejects their token (401)', async () => {
     await start();
     nock(API).get('/repos/acme/payments').reply(401, { message: 'Bad credentials' });
-    const res = await get('/deploys/acme/payments', { cookie: sessionCookie() });
+    const res = await get('/deploys/acme/payments', { cookie: await sessionCookie() });
     expect(res.status).toBe(302);
     expect(res.headers.get('location')).toBe('/login?next=%2Fdeploys%2Facme%2Fpayments');
     expect(res.headers.get('set-cookie')).toMatch(/^dc_session=; Path=\/; Max-Age=0/);
   });
 
-  it('signs out', async () => {
+  it('signs out with a POST carrying the CSRF token; GET only shows the form; the old cookie then no longer works', async () => {
     await start();
-    const res = await get('/logout', { cookie: sessionCookie() });
+    const cookie = await sessionCookie();
+    const page = await get('/logout', { cookie });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('set-cookie')).toBeNull();
+    const body = await page.text();
+    expect(body).toContain('<form method="post" action="/logout">');
+    const token = /name="csrf" value="([^"]+)"/.exec(body)?.[1] ?? '';
+    expect(store.sessions.size).toBe(1);
+    const res = await fetch(`${server?.baseUrl}/logout`, {
+      method: 'POST',
+      body: `csrf=${encodeURIComponent(token)}`,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('set-cookie')).toMatch(/^dc_session=; Path=\/; Max-Age=0/);
+    expect(store.sessions.size).toBe(0);
+    const after = await get('/deploys', { cookie });
+    expect(after.status).toBe(302);
+    expect(after.headers.get('location')).toBe('/login?next=%2Fdeploys');
   });
 });
 
@@ -201,7 +232,7 @@ describe('pages', () => {
     await start();
     githubCanRead('gho_dana', [FIXTURE_REPO], [SECRET_REPO]);
     for (let i = 0; i < 2; i += 1) {
-      const res = await get('/deploys', { cookie: sessionCookie() });
+      const res = await get('/deploys', { cookie: await sessionCookie() });
       expect(res.status).toBe(200);
       const body = await res.text();
       expect(body).toContain('<a href="/deploys/acme/payments">acme/payments</a>');
@@ -222,7 +253,7 @@ describe('pages', () => {
     ];
     const bodies: string[] = [];
     for (const path of secretPaths) {
-      const res = await get(path, { cookie: sessionCookie() });
+      const res = await get(path, { cookie: await sessionCookie() });
       expect(res.status).toBe(404);
       const body = await res.text();
       expect(body).not.toContain('TOP-SECRET');
@@ -230,7 +261,7 @@ describe('pages', () => {
       expect(body).not.toContain(fakeSha('secret').slice(0, 7));
       bodies.push(body);
     }
-    const missingRes = await get('/deploys/acme/no-such-repo', { cookie: sessionCookie() });
+    const missingRes = await get('/deploys/acme/no-such-repo', { cookie: await sessionCookie() });
     expect(missingRes.status).toBe(404);
     expect(await missingRes.text()).toBe(bodies[0]);
     expect(JSON.parse(bodies[2] ?? '')).toEqual({ error: 'not found' });
@@ -241,7 +272,7 @@ describe('pages', () => {
     githubCanRead('gho_dana', [FIXTURE_REPO]);
     const report = makeReport();
     const html = await get(`/deploys/acme/payments/${report.deploySha}`, {
-      cookie: sessionCookie(),
+      cookie: await sessionCookie(),
       accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
     });
     expect(html.status).toBe(200);
@@ -251,12 +282,12 @@ describe('pages', () => {
     expect(page).toContain('PAY-2 has no post-deploy checks');
     expect(page).toContain('Re-check now');
 
-    const json = await get(`/deploys/acme/payments/${report.deploySha}`, { cookie: sessionCookie(), accept: 'application/json' });
+    const json = await get(`/deploys/acme/payments/${report.deploySha}`, { cookie: await sessionCookie(), accept: 'application/json' });
     expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await json.json()).toEqual(report);
-    const suffix = await get(`/deploys/acme/payments/${report.deploySha}.json`, { cookie: sessionCookie() });
+    const suffix = await get(`/deploys/acme/payments/${report.deploySha}.json`, { cookie: await sessionCookie() });
     expect(await suffix.json()).toEqual(report);
-    const unknown = await get(`/deploys/acme/payments/${fakeSha('nope')}`, { cookie: sessionCookie() });
+    const unknown = await get(`/deploys/acme/payments/${fakeSha('nope')}`, { cookie: await sessionCookie() });
     expect(unknown.status).toBe(404);
   });
 
@@ -264,7 +295,7 @@ describe('pages', () => {
     await start({ options: { pageSize: 50 } });
     for (const report of history(120)) await store.saveReport(report);
     githubCanRead('gho_dana', [FIXTURE_REPO]);
-    const cookie = sessionCookie();
+    const cookie = await sessionCookie();
     const first = await (await get('/deploys/acme/payments', { cookie })).text();
     // 120 + the fixture report = 121 reports → 3 pages.
     expect(first).toContain('Page 1 of 3 (121 reports)');
@@ -293,7 +324,7 @@ describe('pages', () => {
       nextAttemptAt: null, createdAt: '2024-05-03T12:30:00.000Z', updatedAt: '2024-05-03T12:30:00.000Z',
     });
     githubCanRead('gho_dana', [FIXTURE_REPO], [SECRET_REPO]);
-    const res = await get('/tickets/pay-1', { cookie: sessionCookie() });
+    const res = await get('/tickets/pay-1', { cookie: await sessionCookie() });
     expect(res.status).toBe(200);
     const body = await res.text();
     expect(body).toContain('<h1>PAY-1</h1>');
@@ -302,8 +333,8 @@ describe('pages', () => {
     expect(body).toContain(`acme/payments ${makeReport().deploySha.slice(0, 7)}</a>`);
     expect(body).not.toContain('secret-vault');
     expect(body).not.toContain(fakeSha('secret').slice(0, 7));
-    expect(await (await get('/tickets/not-a-key!', { cookie: sessionCookie() })).text()).toContain('Not found');
-    const search = await get('/tickets?key=pay-2', { cookie: sessionCookie() });
+    expect(await (await get('/tickets/not-a-key!', { cookie: await sessionCookie() })).text()).toContain('Not found');
+    const search = await get('/tickets?key=pay-2', { cookie: await sessionCookie() });
     expect(search.status).toBe(303);
     expect(search.headers.get('location')).toBe('/tickets/PAY-2');
   });
@@ -332,9 +363,9 @@ describe('re-check', () => {
   it('refuses a POST without a token, with a wrong token, or with another session\'s token', async () => {
     await start();
     githubCanRead('gho_dana', [FIXTURE_REPO]);
-    const cookie = sessionCookie();
+    const cookie = await sessionCookie();
     const otherToken = await csrfFromPage(cookie);
-    const mine = sessionCookie('dana', 'gho_dana', 'another-session-0123456789');
+    const mine = await sessionCookie('dana', 'gho_dana', 'another-session-0123456789');
     for (const body of ['', 'csrf=', 'csrf=wrong-token', `csrf=${encodeURIComponent(otherToken)}`]) {
       const res = await post(action, body, { cookie: mine });
       expect(res.status, body).toBe(403);
@@ -345,7 +376,7 @@ describe('re-check', () => {
   it('refuses a cross-site POST even with a valid token (Origin / Sec-Fetch-Site)', async () => {
     await start();
     githubCanRead('gho_dana', [FIXTURE_REPO]);
-    const cookie = sessionCookie();
+    const cookie = await sessionCookie();
     const token = await csrfFromPage(cookie);
     const evil = await post(action, `csrf=${encodeURIComponent(token)}`, { cookie, origin: 'https://evil.example' });
     expect(evil.status).toBe(403);
@@ -360,8 +391,8 @@ describe('re-check', () => {
       await store.saveReport(passingReport());
     });
     await start();
-    githubCanRead('gho_dana', [FIXTURE_REPO]);
-    const cookie = sessionCookie();
+    githubCanPush('gho_dana', [FIXTURE_REPO]);
+    const cookie = await sessionCookie();
     const token = await csrfFromPage(cookie);
     const res = await post(action, `csrf=${encodeURIComponent(token)}`, { cookie, origin: server?.baseUrl ?? '', 'sec-fetch-site': 'same-origin' });
     expect(res.status).toBe(303);
@@ -374,9 +405,9 @@ describe('re-check', () => {
   });
 
   it('redirects with a notice when the re-check fails or takes too long', async () => {
-    await start({ options: { recheckTimeoutMs: 20 } });
-    githubCanRead('gho_dana', [FIXTURE_REPO]);
-    const cookie = sessionCookie();
+    await start({ options: { recheckTimeoutMs: 20, recheckLimits: { perSha: { limit: 5, windowMs: 60_000 } } } });
+    githubCanPush('gho_dana', [FIXTURE_REPO]);
+    const cookie = await sessionCookie();
     const token = await csrfFromPage(cookie);
     recheck.mockImplementationOnce(() => new Promise((resolve) => setTimeout(resolve, 300)));
     const slow = await post(action, `csrf=${encodeURIComponent(token)}`, { cookie });
@@ -392,8 +423,8 @@ describe('re-check', () => {
   it('404s a re-check of a repository the visitor cannot read, without calling recheck', async () => {
     await start();
     githubCanRead('gho_dana', [], [SECRET_REPO]);
-    const cookie = sessionCookie();
-    const token = createCookieCodec(SESSION_SECRET).csrfToken({ sid: 'session-id-0123456789', login: 'dana', token: 'gho_dana', expiresAt: 0 });
+    const cookie = await sessionCookie();
+    const token = createCookieCodec(SESSION_SECRET).csrfToken({ sid: 'session-id-0123456789' });
     const res = await post(`/deploys/acme/secret-vault/${fakeSha('secret')}/recheck`, `csrf=${encodeURIComponent(token)}`, { cookie });
     expect(res.status).toBe(404);
     expect(recheck).not.toHaveBeenCalled();
