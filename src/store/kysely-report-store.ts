@@ -11,6 +11,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DeployReport, ReportState, ReportTrigger, RepoRef } from '../core/domain.js';
 import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
 import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
+import { createKyselyDeliveryStore } from './kysely-delivery-store.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -41,6 +42,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore 
   const listColumnsOf = (table: 'reports') => LIST_COLUMNS.map((column) => `${table}.${column}` as const);
 
   return {
+    ...createKyselyDeliveryStore(db),
     async saveReport(report: DeployReport): Promise<number> {
       const now = new Date().toISOString();
       const identity = {
@@ -350,16 +352,6 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore 
         .orderBy('id', 'desc')
         .execute();
       return rows.map(toAnnouncementRecord);
-    },
-
-    async recordJiraDelivery(deliveryId: string, receivedAt: Date): Promise<boolean> {
-      const inserted = await db
-        .insertInto('jira_deliveries')
-        .values({ delivery_id: deliveryId, received_at: storedTime(receivedAt, 'receivedAt') })
-        .onConflict((oc) => oc.column('delivery_id').doNothing())
-        .returning('delivery_id')
-        .executeTakeFirst();
-      return inserted !== undefined;
     },
 
     async close(): Promise<void> {

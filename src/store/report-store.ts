@@ -4,6 +4,7 @@
  * DATABASE_URL=postgres://…, with versioned migrations (migrations/).
  */
 import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
+import type { DeliveryStore } from './delivery-store.js';
 
 /** A report without its bulky parts, for lists. */
 export interface ReportListItem {
@@ -50,7 +51,7 @@ export interface AnnouncementRecord {
   readonly updatedAt: string;
 }
 
-export interface ReportStore {
+export interface ReportStore extends DeliveryStore {
   /**
    * Saves an evaluation. One row per (repo, kind, pull request number, deploy SHA): a newer evaluation replaces an
    * older one, an older one arriving late is ignored; concurrent writers never duplicate. Returns the row id.
@@ -93,9 +94,6 @@ export interface ReportStore {
   /** Announcements (posted or not) whose deploy contains the ticket, newest first. */
   announcementsForTicket(key: string): Promise<AnnouncementRecord[]>;
   announcementsForSha(repo: RepoRef, toSha: string): Promise<AnnouncementRecord[]>;
-
-  /** Records a JIRA webhook delivery id; false when it was seen before (a duplicate). */
-  recordJiraDelivery(deliveryId: string, receivedAt: Date): Promise<boolean>;
 
   close(): Promise<void>;
 }
