@@ -22,7 +22,7 @@ import {
 } from './github-user-auth.js';
 import { html } from './html.js';
 import { prefersJson, readBody, redirect, sendHtml, sendJson, setSecurityHeaders } from './http-io.js';
-import { isJiraKeyShape, JIRA_TICKET_EVENTS, parseJiraWebhook, verifyJiraSignature } from './jira-webhook.js';
+import { isFresh, isJiraKeyShape, JIRA_FRESHNESS_WINDOW_MS, JIRA_TICKET_EVENTS, jiraDeliveryKeys, parseJiraWebhook, verifyJiraSignature } from './jira-webhook.js';
 import { renderMessagePage, type PageContext } from './page-layout.js';
 import { renderHistoryPage, renderRepositoriesPage } from './render-list-pages.js';
 import { RECHECK_NOTICES, renderReportPage, type RecheckNotice } from './render-report-page.js';
@@ -439,10 +439,14 @@ export function createWebHandler(deps: WebHandlerDeps): WebHandler {
       log.warn({ deliveryId, reason: parsed.reason }, 'JIRA webhook refused: bad payload');
       return sendJson(req, res, 400, { error: parsed.reason });
     }
+    if (!isFresh(parsed.timestamp, now(), JIRA_FRESHNESS_WINDOW_MS)) {
+      log.warn({ deliveryId, timestamp: parsed.timestamp, now: now().getTime() }, 'JIRA webhook refused: timestamp outside the freshness window (replayed or clock skew)');
+      return sendJson(req, res, 400, { error: 'stale timestamp' });
+    }
     if (parsed.event !== null && !JIRA_TICKET_EVENTS.has(parsed.event)) {
       return sendJson(req, res, 200, { ignored: parsed.event });
     }
-    if (deliveryId !== null && !(await deps.store.recordJiraDelivery(deliveryId, now()))) {
+    if (!(await deps.store.recordJiraDelivery(jiraDeliveryKeys(req.headers, body.body), now()))) {
       log.info({ deliveryId, key: parsed.key }, 'JIRA webhook duplicate ignored');
       return sendJson(req, res, 200, { duplicate: true });
     }
