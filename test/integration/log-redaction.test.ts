@@ -1,7 +1,7 @@
 /**
  * Reads the whole log — the app's and Probot's request log, at trace level, through the production logger
- * (createLogger) — of a GitHub sign-in, a signed webhook whose check calls GitHub and JIRA, and a signed JIRA
- * webhook, and asserts that no secret or token used along the way appears in it.
+ * (createLogger) — of a GitHub sign-in, a signed webhook whose check calls GitHub and JIRA (once more with GitHub
+ * refusing the status, so that the error and its request are logged), and a signed JIRA webhook, and asserts that no secret or token used along the way appears in it.
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
@@ -87,6 +87,15 @@ it('no secret or token reaches the log: sign-in, signed GitHub webhook with GitH
   expect(await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD }))).toBe(200);
   expect(gh.statuses.map((s) => s.state)).toEqual(['pending', 'success']);
 
+  // 2b. The same, but GitHub refuses the status: the error (with its request, authorization header and all) is logged.
+  const head2 = fakeSha('logscan-deploy-2');
+  gh.config('jira:\n  projects: [PROJ]\n');
+  gh.branch('deploy', head2);
+  gh.branch('production', PROD);
+  gh.compare(PROD, head2, [{ sha: fakeSha('logscan-c2'), message: 'PROJ-1: more login' }]);
+  nock('https://api.github.com').post(`/repos/acme/shop/statuses/${head2}`).times(2).reply(500, { message: 'Server Error' });
+  expect(await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: head2 }))).toBe(200);
+
   // 3. A signed JIRA webhook (a ticket no report contains: nothing to re-check).
   const jiraBody = JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue: { key: 'OTHER-1' } });
   const jiraRes = await fetch(`${base}/jira/webhook`, {
@@ -108,6 +117,8 @@ it('no secret or token reaches the log: sign-in, signed GitHub webhook with GitH
   expect(text).toContain('"cookie":"[redacted]"');
   expect(text).toContain('POST /jira/webhook 202');
   expect(text).toContain('POST /api/github/webhooks 200');
+  expect(text).toContain('"type":"RequestError"');
+  expect(text).toContain('"authorization":"[redacted]"');
   // …and none of the secrets.
   const privateKeyBody = PRIVATE_KEY.split('\n').filter((line) => line && !line.startsWith('-----'));
   const secrets: Record<string, string> = {
