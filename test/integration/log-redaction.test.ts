@@ -1,7 +1,8 @@
 /**
  * Reads the whole log — the app's and Probot's request log, at trace level, through the production logger
  * (createLogger) — of a GitHub sign-in, a signed webhook whose check calls GitHub and JIRA (once more with GitHub
- * refusing the status, so that the error and its request are logged), and a signed JIRA webhook, and asserts that no secret or token used along the way appears in it.
+ * refusing the status, so that the error and its request are logged), and a signed JIRA webhook, and asserts that
+ * no secret or token used along the way appears in it.
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, expect, it } from 'vitest';
