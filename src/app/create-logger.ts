@@ -5,30 +5,7 @@
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
 import pretty from 'pino-pretty';
-
-export const REDACTED_PATHS = [
-  'token',
-  'apiToken',
-  'pat',
-  'password',
-  'secret',
-  'clientSecret',
-  'privateKey',
-  'authorization',
-  '*.token',
-  '*.apiToken',
-  '*.pat',
-  '*.password',
-  '*.secret',
-  '*.clientSecret',
-  '*.privateKey',
-  '*.authorization',
-  '*.headers.authorization',
-  '*.headers.cookie',
-  '*.request.headers.authorization',
-  'err.request.headers.authorization',
-  'err.response.headers["set-cookie"]',
-];
+import { logRedaction } from './log-redaction.js';
 
 export interface LoggerOptions {
   readonly level: string;
@@ -45,7 +22,7 @@ export function effectiveLogFormat(format: 'pretty' | 'json' | null | undefined,
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const settings = { level: options.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  const settings = { level: options.level, ...logRedaction };
   if (effectiveLogFormat(options.format, options.isTTY ?? false) === 'pretty') {
     return pino(settings, pretty({ sync: true, colorize: options.isTTY ?? false, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
   }

@@ -22,6 +22,17 @@ import { runDeployCheck } from './run-deploy-check.js';
 import { runPullRequestCheck } from './run-pull-request-check.js';
 import type { RepoRef } from '../core/domain.js';
 import { jobKeys, repoKey } from './job-keys.js';
+import type { z } from 'zod';
+import {
+  checkWebhookPayload,
+  deploymentStatusWebhookPayload,
+  issueCommentWebhookPayload,
+  pullRequestWebhookPayload,
+  pushWebhookPayload,
+  WebhookPayloadError,
+} from '../github/webhook-payload-schemas.js';
+import { createGitHubDeliveryGate } from './github-delivery-gate.js';
+import { createSeenSet } from './bounded-seen-set.js';
 
 export const RECHECK_COMMAND = /^\s*\/deploy-checker\s+recheck\b/i;
 
@@ -59,6 +70,24 @@ async function handleBranchPush(
 export function createDeployCheckerApp(services: AppServices, hooks: { onReady?: (ready: { reevaluator: Reevaluator; reconciler: Reconciler }) => void } = {}): ApplicationFunction {
   const enqueuePullRequest = (octokit: Octokit, repo: RepoRef, number: number, trigger: 'pull_request' | 'recheck') =>
     services.queue.enqueue(jobKeys.pullRequest(repo, number), () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
+
+  const deliveries = createGitHubDeliveryGate({ store: services.store, now: services.now, logger: services.logger });
+  // "Only writers can recheck" is said once per user and pull request (in-process: after a restart, once more).
+  const recheckRefusals = createSeenSet(10_000);
+
+  /** The webhook edge: a payload without the shape its event promises is answered 400 (logged), never enqueued. */
+  const validPayload = <T>(context: { id: string; name: string; payload: unknown }, schema: z.ZodType<T>): T => {
+    const checked = checkWebhookPayload(schema, context.payload);
+    if (checked.ok) return checked.payload;
+    services.logger.warn({ deliveryId: context.id, event: context.name, problems: checked.problems }, 'webhook refused with 400: malformed payload');
+    throw new WebhookPayloadError(`malformed ${context.name} payload: ${checked.problems.join('; ')}`);
+  };
+  /** False for a delivery (X-GitHub-Delivery) handled before: GitHub redeliveries and replays are acted on once. */
+  const firstDelivery = async (context: { id: string; name: string }): Promise<boolean> => {
+    if (await deliveries.firstDelivery(context.id, context.name)) return true;
+    services.logger.info({ deliveryId: context.id, event: context.name }, 'webhook delivery seen before: ignored');
+    return false;
+  };
 
   return (app, { addHandler }) => {
     const publicUrl = services.env.publicUrl ?? `http://localhost:${services.env.server.port}`;
@@ -109,8 +138,9 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
 
     app.on('deployment_status', async (context) => {
       if (!announcements || !services.store) return;
+      const payload = validPayload(context, deploymentStatusWebhookPayload);
+      if (!(await firstDelivery(context))) return;
       const repo = context.repo();
-      const { payload } = context;
       const store = services.store;
       const octokit = context.octokit as unknown as Octokit;
       services.queue.enqueue(jobKeys.deploymentAnnouncement(repo, payload.deployment.sha), () =>
@@ -119,7 +149,8 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
     });
 
     app.on('push', async (context) => {
-      const { payload } = context;
+      const payload = validPayload(context, pushWebhookPayload);
+      if (!(await firstDelivery(context))) return;
       const repo = context.repo();
       if (payload.deleted) {
         services.logger.debug({ repo: repoKey(repo), ref: payload.ref }, 'branch deletion: ignored');
@@ -146,22 +177,24 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
         'pull_request.edited',
       ],
       async (context) => {
-        const { payload } = context;
+        const payload = validPayload(context, pullRequestWebhookPayload);
         if (payload.action === 'edited') {
-          const changes = (payload as { changes?: Record<string, unknown> }).changes ?? {};
+          const changes = payload.changes ?? {};
           if (!('title' in changes) && !('base' in changes)) {
             services.logger.debug({ pr: payload.pull_request.number }, 'pull request edit without title or base change: ignored');
             return;
           }
         }
+        if (!(await firstDelivery(context))) return;
         enqueuePullRequest(context.octokit as unknown as Octokit, context.repo(), payload.pull_request.number, 'pull_request');
       },
     );
 
     app.on('issue_comment.created', async (context) => {
-      const { payload } = context;
+      const payload = validPayload(context, issueCommentWebhookPayload);
       if (!payload.issue.pull_request || !RECHECK_COMMAND.test(payload.comment.body)) return;
       if (payload.comment.user?.type === 'Bot') return;
+      if (!(await firstDelivery(context))) return;
       const repo = context.repo();
       const octokit = context.octokit as unknown as Octokit;
       const login = payload.comment.user?.login ?? '';
@@ -170,6 +203,10 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       // Permission lookup and reaction run in the queue too: the webhook is answered at once.
       services.queue.enqueue(jobKeys.recheckComment(repo, commentId), async () => {
         if (!(await userCanWrite(octokit, repo, login))) {
+          if (!recheckRefusals.add(`${repoKey(repo)}#${number}@${login.toLowerCase()}`)) {
+            services.logger.info({ repo: repoKey(repo), pr: number, login }, 'recheck from a non-writer, already answered on this pull request: no reply');
+            return;
+          }
           await commentOnIssue(
             octokit,
             repo,

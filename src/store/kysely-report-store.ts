@@ -12,6 +12,7 @@ import type { DeployReport, ReportState, ReportTrigger, RepoRef } from '../core/
 import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
 import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
 import { createKyselySessionStore } from './kysely-session-store.js';
+import { createKyselyDeliveryStore } from './kysely-delivery-store.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -43,6 +44,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportS
 
   return {
     ...createKyselySessionStore(db),
+    ...createKyselyDeliveryStore(db),
     async saveReport(report: DeployReport): Promise<number> {
       const now = new Date().toISOString();
       const identity = {
@@ -352,16 +354,6 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportS
         .orderBy('id', 'desc')
         .execute();
       return rows.map(toAnnouncementRecord);
-    },
-
-    async recordJiraDelivery(deliveryId: string, receivedAt: Date): Promise<boolean> {
-      const inserted = await db
-        .insertInto('jira_deliveries')
-        .values({ delivery_id: deliveryId, received_at: storedTime(receivedAt, 'receivedAt') })
-        .onConflict((oc) => oc.column('delivery_id').doNothing())
-        .returning('delivery_id')
-        .executeTakeFirst();
-      return inserted !== undefined;
     },
 
     async close(): Promise<void> {

@@ -5,6 +5,7 @@
  */
 import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
 import type { WebSessionStore } from './session-store.js';
+import type { DeliveryStore } from './delivery-store.js';
 
 /** A report without its bulky parts, for lists. */
 export interface ReportListItem {
@@ -54,7 +55,7 @@ export interface AnnouncementRecord {
 /** Whether the store can serve: reachable, migrated, and (SQLite) still the file that was opened. */
 export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ReportStore extends WebSessionStore {
+export interface ReportStore extends WebSessionStore, DeliveryStore {
   /** Reachability, migrations and file identity; never throws. For /readyz and the health watch. */
   checkHealth(): Promise<StoreHealth>;
 
@@ -100,9 +101,6 @@ export interface ReportStore extends WebSessionStore {
   /** Announcements (posted or not) whose deploy contains the ticket, newest first. */
   announcementsForTicket(key: string): Promise<AnnouncementRecord[]>;
   announcementsForSha(repo: RepoRef, toSha: string): Promise<AnnouncementRecord[]>;
-
-  /** Records a JIRA webhook delivery id; false when it was seen before (a duplicate). */
-  recordJiraDelivery(deliveryId: string, receivedAt: Date): Promise<boolean>;
 
   close(): Promise<void>;
 }

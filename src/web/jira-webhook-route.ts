@@ -1,9 +1,10 @@
 /**
  * POST /jira/webhook: size limit first (BODY_LIMITS.jiraWebhook), then the signature over the raw body, then the
- * payload (zod), then delivery de-duplication; accepted ticket changes are handed to onTicketChanged.
+ * payload (zod), its freshness (timestamp within JIRA_FRESHNESS_WINDOW_MS), then delivery de-duplication by identifier
+ * and by a hash of the signed body; accepted ticket changes are handed to onTicketChanged.
  */
 import { sendJson } from './http-io.js';
-import { JIRA_TICKET_EVENTS, parseJiraWebhook, verifyJiraSignature } from './jira-webhook.js';
+import { isFresh, JIRA_FRESHNESS_WINDOW_MS, JIRA_TICKET_EVENTS, jiraDeliveryKeys, parseJiraWebhook, verifyJiraSignature } from './jira-webhook.js';
 import { BODY_LIMITS, readLimitedBody, refuseTooLarge } from './request-limits.js';
 import type { RouteHandler } from './route-request.js';
 
@@ -27,10 +28,14 @@ export const jiraWebhookRoute: RouteHandler = async (ctx, { req, res }) => {
     log.warn({ deliveryId, reason: parsed.reason }, 'JIRA webhook refused: bad payload');
     return sendJson(req, res, 400, { error: parsed.reason });
   }
+  if (!isFresh(parsed.timestamp, ctx.now(), JIRA_FRESHNESS_WINDOW_MS)) {
+    log.warn({ deliveryId, timestamp: parsed.timestamp, now: ctx.now().getTime() }, 'JIRA webhook refused: timestamp outside the freshness window (replayed or clock skew)');
+    return sendJson(req, res, 400, { error: 'stale timestamp' });
+  }
   if (parsed.event !== null && !JIRA_TICKET_EVENTS.has(parsed.event)) {
     return sendJson(req, res, 200, { ignored: parsed.event });
   }
-  if (deliveryId !== null && !(await deps.store.recordJiraDelivery(deliveryId, ctx.now()))) {
+  if (!(await deps.store.recordJiraDelivery(jiraDeliveryKeys(req.headers, body.body), ctx.now()))) {
     log.info({ deliveryId, key: parsed.key }, 'JIRA webhook duplicate ignored');
     return sendJson(req, res, 200, { duplicate: true });
   }

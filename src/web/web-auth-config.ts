@@ -4,9 +4,11 @@
  * - WEB_AUTH=github (the default whenever GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET are set): GitHub sign-in;
  *   needs GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET (at least 32 characters).
  * - WEB_AUTH=off: everything visible to everyone who reaches the server; for local use only.
- * - Neither WEB_AUTH nor the client id/secret set: off when PUBLIC_URL is unset or names this machine
- *   (localhost, 127.0.0.1, [::1]); otherwise a configuration error, so that a server reachable by others never
- *   publishes its reports just because sign-in was forgotten (set WEB_AUTH=off to mean it).
+ * - Neither WEB_AUTH nor the client id/secret set: off only when the server listens on loopback (HOST unset or
+ *   empty — Probot then listens on "localhost" —, localhost, 127.x.x.x, ::1); on any other HOST (0.0.0.0, ::, an
+ *   interface address or name) a configuration error naming WEB_AUTH, so that a server reachable by others never
+ *   publishes its reports just because sign-in was forgotten (set WEB_AUTH=off to mean it). PUBLIC_URL plays no
+ *   part: it says how others reach the server, not who can.
  * GitHub Enterprise Server: GHE_HOST (and GHE_PROTOCOL, default https), as Probot reads them.
  */
 
@@ -27,15 +29,14 @@ export class WebAuthConfigError extends Error {
 
 export const MIN_SESSION_SECRET_LENGTH = 32;
 
-/** True when PUBLIC_URL is unset or points at this machine. */
-function isLocalPublicUrl(publicUrl: string | undefined): boolean {
-  const value = publicUrl?.trim() ?? '';
-  if (value === '') return true;
-  try {
-    return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(value).hostname);
-  } catch {
-    return false;
-  }
+/**
+ * True when a server listening on HOST is reachable from this machine only. Unset or empty HOST is loopback:
+ * Probot's run() and Server both default the host to "localhost" (probot/lib/run.js, lib/server/server.js).
+ */
+export function isLoopbackHost(host: string | undefined): boolean {
+  const value = (host ?? '').trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  if (value === '' || value === 'localhost' || value === '::1') return true;
+  return /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(value);
 }
 
 export function webAuthFromEnv(env: Readonly<Record<string, string | undefined>>): WebAuthConfig {
@@ -47,9 +48,9 @@ export function webAuthFromEnv(env: Readonly<Record<string, string | undefined>>
     throw new WebAuthConfigError(`WEB_AUTH must be "github" or "off", not "${env['WEB_AUTH']}"`);
   }
   if (mode === null && (clientId === null || clientSecret === null)) {
-    if (isLocalPublicUrl(env['PUBLIC_URL'])) return { mode: 'off' };
+    if (isLoopbackHost(env['HOST'])) return { mode: 'off' };
     throw new WebAuthConfigError(
-      'The report pages need sign-in: set GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET (GitHub sign-in), or WEB_AUTH=off to show them to everyone',
+      `HOST=${env['HOST']?.trim()} lets other machines reach the report pages: set WEB_AUTH=off to show them to everyone, or GITHUB_CLIENT_ID, GITHUB_CLIENT_SECRET and SESSION_SECRET for GitHub sign-in`,
     );
   }
   const missing = [

@@ -6,7 +6,7 @@ import { generateKeyPairSync, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { Probot, ProbotOctokit, Server } from 'probot';
 import { sign } from '@octokit/webhooks-methods';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createDeployCheckerApp } from '../../src/app/deploy-checker-app.js';
 import { readEnvOptions, type EnvOptions } from '../../src/app/read-env-options.js';
 import { createWorkQueue, type WorkQueue } from '../../src/app/work-queue.js';
@@ -18,7 +18,7 @@ import type { ReportStore } from '../../src/store/report-store.js';
 import { createSlackPoster } from '../../src/slack/slack-poster.js';
 import { createJiraWriter } from '../../src/jira/jira-writer.js';
 
-const { privateKey } = generateKeyPairSync('rsa', {
+export const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
   privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
   publicKeyEncoding: { type: 'spki', format: 'pem' },
@@ -33,8 +33,13 @@ export interface Harness {
   readonly env: EnvOptions;
   /** The sweep that re-checks missed or interrupted work (its timer is off in tests: call runOnce). */
   readonly reconciler: Reconciler;
-  /** Delivers a signed webhook and waits until the queued work is done. Returns the HTTP status. */
-  deliver(event: string, payload: unknown, options?: { signature?: string | null; wait?: boolean }): Promise<number>;
+  /** Keys of every job enqueued so far, in order. */
+  readonly enqueued: readonly string[];
+  /**
+   * Delivers a signed webhook and waits until the queued work is done. Returns the HTTP status. Each call is a new
+   * delivery (a random X-GitHub-Delivery) unless `deliveryId` is given.
+   */
+  deliver(event: string, payload: unknown, options?: { signature?: string | null; wait?: boolean; deliveryId?: string }): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +49,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Post announcements to SLACK_API (needs a store). */
   slack?: boolean;
+  /** The logger of the app and of Probot's server (default: silent, or TEST_LOG_LEVEL). */
+  logger?: Logger;
 }
 
 export const SLACK_API = 'https://slack.test/api/';
@@ -64,7 +71,7 @@ export function freePort(): Promise<number> {
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
   const env = readEnvOptions({
     PUBLIC_URL: 'https://checker.test',
     JIRA_BASE_URL: JIRA_URL,
@@ -76,7 +83,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     RECONCILE_INTERVAL_MS: '0',
     ...options.env,
   });
-  const queue = createWorkQueue({ concurrency: 2, maxPending: 100, logger });
+  const workQueue = createWorkQueue({ concurrency: 2, maxPending: 100, logger });
+  const enqueued: string[] = [];
+  const queue: WorkQueue = {
+    enqueue: (key, job) => (enqueued.push(key), workQueue.enqueue(key, job)),
+    onIdle: () => workQueue.onIdle(),
+    get size() {
+      return workQueue.size;
+    },
+  };
   const transport = createJiraTransport({ ...env.jira!, logger, timeoutMs: env.jiraTimeoutMs, maxAttempts: env.jiraMaxAttempts });
   const tickets = createJiraTicketSource({ transport, logger });
   const shutdown = new AbortController();
@@ -98,7 +113,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     throttle: { enabled: false },
   }));
   const server = new Server({
-    Probot: Probot.defaults({ appId: APP_ID, privateKey, secret: WEBHOOK_SECRET, Octokit: TestOctokit, log: logger }),
+    Probot: Probot.defaults({ appId: APP_ID, privateKey: PRIVATE_KEY, secret: WEBHOOK_SECRET, Octokit: TestOctokit, log: logger }),
     host: '127.0.0.1',
     port: await freePort(),
     log: logger,
@@ -114,6 +129,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     queue,
     env,
     reconciler: reconciler!,
+    enqueued,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const signature = opts.signature === undefined ? await sign(WEBHOOK_SECRET, body) : opts.signature;
@@ -122,7 +138,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         headers: {
           'content-type': 'application/json',
           'x-github-event': event,
-          'x-github-delivery': randomUUID(),
+          'x-github-delivery': opts.deliveryId ?? randomUUID(),
           ...(signature ? { 'x-hub-signature-256': signature } : {}),
         },
         body,

@@ -50,7 +50,7 @@ async function waitFor(condition: () => boolean | Promise<boolean>, what: string
 }
 
 function sendJiraWebhook(body: unknown, options: { id?: string; secret?: string | null } = {}) {
-  const raw = JSON.stringify(body);
+  const raw = JSON.stringify({ timestamp: Date.now(), ...(body as object) });
   const secret = options.secret === undefined ? JIRA_SECRET : options.secret;
   return fetch(`${harness.baseUrl}/jira/webhook`, {
     method: 'POST',

@@ -7,8 +7,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/core/domain.js';
 import { createReportStore } from '../../src/store/create-report-store.js';
-import type { ReportStore } from '../../src/store/report-store.js';
 import { storeMigrations } from '../../src/store/migrations/run-store-migrations.js';
+import type { ReportStore } from '../../src/store/report-store.js';
 import { fakeSha, makeReport, makeReportTicket } from './fixtures.js';
 import { postgresBackend, sqliteBackend } from './store-test-backends.js';
 import type { FreshDatabase, StoreTestBackend } from './store-test-backends.js';
@@ -21,6 +21,9 @@ const OTHER = { owner: 'acme', repo: 'ledger' } as const;
 function at(minutes: number): string {
   return new Date(Date.UTC(2024, 4, 1, 10, minutes)).toISOString();
 }
+
+/** JIRA delivery keys: an identifier (or none) and a stand-in for the body hash. */
+const keys = (deliveryId: string | null, body = deliveryId ?? 'body') => ({ deliveryId, bodyHash: `hash-of-${body}` });
 
 function pullRequestReport(number: number, overrides: Partial<DeployReport> = {}): DeployReport {
   return makeReport({
@@ -534,18 +537,59 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
   describe('JIRA deliveries', () => {
     it('records a delivery once and reports duplicates', async () => {
       const when = new Date('2024-05-01T12:00:00.000Z');
-      expect(await store.recordJiraDelivery('delivery-1', when)).toBe(true);
-      expect(await replica.recordJiraDelivery('delivery-1', when)).toBe(false);
-      expect(await store.recordJiraDelivery('delivery-1', new Date(when.getTime() + 1000))).toBe(false);
-      expect(await store.recordJiraDelivery('delivery-2', when)).toBe(true);
+      expect(await store.recordJiraDelivery(keys('delivery-1'), when)).toBe(true);
+      expect(await replica.recordJiraDelivery(keys('delivery-1'), when)).toBe(false);
+      expect(await store.recordJiraDelivery(keys('delivery-1'), new Date(when.getTime() + 1000))).toBe(false);
+      expect(await store.recordJiraDelivery(keys('delivery-2'), when)).toBe(true);
+    });
+
+    it('treats the same signed body with a fresh or no identifier as a duplicate, and the same identifier with another body too', async () => {
+      const when = new Date('2024-05-01T12:00:00.000Z');
+      expect(await store.recordJiraDelivery(keys('id-1', 'body-1'), when)).toBe(true);
+      expect(await store.recordJiraDelivery(keys('id-2', 'body-1'), when)).toBe(false);
+      expect(await replica.recordJiraDelivery(keys(null, 'body-1'), when)).toBe(false);
+      expect(await store.recordJiraDelivery(keys('id-1', 'body-2'), when)).toBe(false);
+      expect(await store.recordJiraDelivery(keys(null, 'body-3'), when)).toBe(true);
+      expect(await replica.recordJiraDelivery(keys(null, 'body-3'), when)).toBe(false);
     });
 
     it('lets exactly one of two replicas record the same delivery at once', async () => {
       const when = new Date('2024-05-01T12:00:00.000Z');
       const results = await Promise.all(
-        Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store : replica).recordJiraDelivery('dup', when)),
+        Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store : replica).recordJiraDelivery(keys(`dup-${index}`, 'dup'), when)),
       );
       expect(results.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
+  describe('GitHub deliveries', () => {
+    it('records a delivery id once; a replica sees it as a duplicate', async () => {
+      const when = new Date('2024-05-01T12:00:00.000Z');
+      expect(await store.recordGithubDelivery('gh-1', 'push', when)).toBe(true);
+      expect(await replica.recordGithubDelivery('gh-1', 'push', when)).toBe(false);
+      expect(await store.recordGithubDelivery('gh-2', 'push', when)).toBe(true);
+    });
+
+    it('lets exactly one of two replicas record the same delivery at once', async () => {
+      const when = new Date('2024-05-01T12:00:00.000Z');
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store : replica).recordGithubDelivery('gh-dup', 'pull_request', when)),
+      );
+      expect(results.filter(Boolean)).toHaveLength(1);
+    });
+
+    it('prunes GitHub and JIRA records received before the cut-off, and only those', async () => {
+      const old = new Date('2024-04-20T12:00:00.000Z');
+      const recent = new Date('2024-05-01T12:00:00.000Z');
+      await store.recordGithubDelivery('gh-old', 'push', old);
+      await store.recordGithubDelivery('gh-new', 'push', recent);
+      await store.recordJiraDelivery(keys('jira-old'), old);
+      await store.recordJiraDelivery(keys('jira-new'), recent);
+      expect(await store.pruneDeliveries(new Date('2024-04-24T12:00:00.000Z'))).toBe(2);
+      expect(await store.recordGithubDelivery('gh-old', 'push', recent)).toBe(true);
+      expect(await store.recordJiraDelivery(keys('jira-old'), recent)).toBe(true);
+      expect(await store.recordGithubDelivery('gh-new', 'push', recent)).toBe(false);
+      expect(await store.recordJiraDelivery(keys('jira-new'), recent)).toBe(false);
     });
   });
 

@@ -7,6 +7,7 @@ import type { DeployReport, RepoRef } from '../../src/core/domain.js';
 import type { AnnouncementRecord, ReportListItem, RepoSummary } from '../../src/store/report-store.js';
 import type { RateLimitAnswer, StoredWebSession } from '../../src/store/session-store.js';
 import type { WebReportStore } from '../../src/web/web-handler.js';
+import type { JiraDeliveryKeys } from '../../src/store/delivery-store.js';
 
 function repoKey(repo: RepoRef): string {
   return `${repo.owner}/${repo.repo}`.toLowerCase();
@@ -103,9 +104,10 @@ export class InMemoryReportStore implements WebReportStore {
       .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
   }
 
-  async recordJiraDelivery(deliveryId: string): Promise<boolean> {
-    if (this.deliveries.has(deliveryId)) return false;
-    this.deliveries.add(deliveryId);
+  async recordJiraDelivery(keys: JiraDeliveryKeys): Promise<boolean> {
+    const ids = [keys.deliveryId === null ? null : `id:${keys.deliveryId}`, `body:${keys.bodyHash}`].filter((id): id is string => id !== null);
+    if (ids.some((id) => this.deliveries.has(id))) return false;
+    for (const id of ids) this.deliveries.add(id);
     return true;
   }
 

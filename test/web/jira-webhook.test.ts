@@ -2,11 +2,17 @@
 import { createHmac } from 'node:crypto';
 import nock from 'nock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseJiraWebhook, verifyJiraSignature } from '../../src/web/jira-webhook.js';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { isFresh, JIRA_FRESHNESS_WINDOW_MS, jiraDeliveryKeys, parseJiraWebhook, verifyJiraSignature } from '../../src/web/jira-webhook.js';
 import { InMemoryReportStore } from './in-memory-report-store.js';
-import { silentLogger, startWebServer, type RunningWebServer } from './web-test-server.js';
+import { startWebServer, type RunningWebServer } from './web-test-server.js';
 
 const SECRET = 'jira-webhook-secret';
+/** The timestamp the test payloads carry, and the server's clock a second later. */
+const SENT_AT = 1714557600000;
+let clock = new Date(SENT_AT + 1000);
+let logLines: Record<string, unknown>[] = [];
 
 let server: RunningWebServer | null = null;
 let onTicketChanged: ReturnType<typeof vi.fn<(key: string) => void>>;
@@ -19,7 +25,16 @@ async function start(jiraWebhookSecret: string | null = SECRET): Promise<Running
     jiraWebhookSecret,
     recheck: async () => undefined,
     onTicketChanged,
-    logger: silentLogger,
+    logger: pino(
+      { level: 'info' },
+      new Writable({
+        write(chunk: Buffer, _encoding, done) {
+          logLines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+          done();
+        },
+      }),
+    ),
+    now: () => clock,
   }));
   return server;
 }
@@ -28,8 +43,8 @@ function sign(body: string | Buffer, secret = SECRET): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-function payload(event: string, key = 'PAY-1'): string {
-  return JSON.stringify({ timestamp: 1714557600000, webhookEvent: event, issue: { id: '10001', key, fields: { summary: 'x' } } });
+function payload(event: string, key = 'PAY-1', timestamp: number | null = SENT_AT): string {
+  return JSON.stringify({ ...(timestamp === null ? {} : { timestamp }), webhookEvent: event, issue: { id: '10001', key, fields: { summary: 'x' } } });
 }
 
 function post(body: string | Buffer, headers: Record<string, string> = {}): Promise<Response> {
@@ -44,6 +59,8 @@ beforeEach(() => {
   nock.disableNetConnect();
   nock.enableNetConnect('127.0.0.1');
   onTicketChanged = vi.fn();
+  clock = new Date(SENT_AT + 1000);
+  logLines = [];
 });
 
 afterEach(async () => {
@@ -100,7 +117,7 @@ describe('POST /jira/webhook', () => {
 
   it('verifies the raw body bytes: re-serialised JSON does not pass', async () => {
     await start();
-    const raw = '{"webhookEvent": "jira:issue_updated",  "issue": {"key": "PAY-1"}}';
+    const raw = `{"timestamp": ${SENT_AT}, "webhookEvent": "jira:issue_updated",  "issue": {"key": "PAY-1"}}`;
     const res = await post(JSON.stringify(JSON.parse(raw)), { 'x-hub-signature': sign(raw) });
     expect(res.status).toBe(401);
     const good = await post(raw, { 'x-hub-signature': sign(raw) });
@@ -119,6 +136,48 @@ describe('POST /jira/webhook', () => {
     expect(onTicketChanged).toHaveBeenCalledTimes(1);
   });
 
+  it('de-duplicates a replayed signed body whatever identifier it comes with (fresh or none)', async () => {
+    await start();
+    const body = payload('jira:issue_updated');
+    const signature = { 'x-hub-signature': sign(body) };
+    expect((await post(body, { ...signature, 'x-atlassian-webhook-identifier': 'original' })).status).toBe(202);
+    for (const headers of [{ 'x-atlassian-webhook-identifier': 'fresh-1' }, { 'x-atlassian-webhook-identifier': 'fresh-2' }, {}] as Record<string, string>[]) {
+      const again = await post(body, { ...signature, ...headers });
+      expect(again.status, JSON.stringify(headers)).toBe(200);
+      expect(await again.json()).toEqual({ duplicate: true });
+    }
+    // Without any identifier, the first delivery of a body is accepted and its replay is not.
+    const other = payload('jira:issue_updated', 'PAY-2');
+    expect((await post(other, { 'x-hub-signature': sign(other) })).status).toBe(202);
+    expect((await post(other, { 'x-hub-signature': sign(other) })).status).toBe(200);
+    expect(onTicketChanged.mock.calls).toEqual([['PAY-1'], ['PAY-2']]);
+  });
+
+  it('refuses a signed body whose timestamp is older or newer than the freshness window, or missing, and logs why', async () => {
+    await start();
+    const cases = [
+      { what: 'six minutes old', body: payload('jira:issue_updated', 'PAY-1', SENT_AT - 5 * 60_000) },
+      { what: 'six minutes ahead', body: payload('jira:issue_updated', 'PAY-1', SENT_AT + 6 * 60_000 + 1000) },
+      { what: 'no timestamp', body: payload('jira:issue_updated', 'PAY-1', null) },
+    ];
+    for (const { what, body } of cases) {
+      const res = await post(body, { 'x-hub-signature': sign(body), 'x-atlassian-webhook-identifier': `id-${what}` });
+      expect(res.status, what).toBe(400);
+    }
+    expect(onTicketChanged).not.toHaveBeenCalled();
+    const refusals = logLines.filter((line) => String(line['msg']).startsWith('JIRA webhook refused'));
+    expect(refusals.map((line) => line['msg'])).toEqual([
+      'JIRA webhook refused: timestamp outside the freshness window (replayed or clock skew)',
+      'JIRA webhook refused: timestamp outside the freshness window (replayed or clock skew)',
+      'JIRA webhook refused: bad payload',
+    ]);
+    expect(refusals[2]?.['reason']).toBe('payload has no timestamp (ms)');
+    // A body sent 4 minutes ago is still fresh.
+    clock = new Date(SENT_AT + 4 * 60_000);
+    const fresh = payload('jira:issue_updated', 'PAY-3');
+    expect((await post(fresh, { 'x-hub-signature': sign(fresh) })).status).toBe(202);
+  });
+
   it('ignores other events and refuses payloads without issue.key', async () => {
     await start();
     const created = payload('jira:issue_created');
@@ -134,7 +193,7 @@ describe('POST /jira/webhook', () => {
 
   it('answers 413 for a body over 1 MiB, without calling anything', async () => {
     await start();
-    const big = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'PAY-1' }, pad: 'x'.repeat(1024 * 1024) });
+    const big = JSON.stringify({ timestamp: SENT_AT, webhookEvent: 'jira:issue_updated', issue: { key: 'PAY-1' }, pad: 'x'.repeat(1024 * 1024) });
     const res = await post(big, { 'x-hub-signature': sign(big) });
     expect(res.status).toBe(413);
     expect(onTicketChanged).not.toHaveBeenCalled();
@@ -180,7 +239,26 @@ describe('jira webhook helpers', () => {
   });
 
   it('parseJiraWebhook needs an issue key of JIRA shape', () => {
-    expect(parseJiraWebhook(Buffer.from(payload('jira:issue_updated', 'ops-7')))).toEqual({ ok: true, event: 'jira:issue_updated', key: 'OPS-7' });
-    expect(parseJiraWebhook(Buffer.from('{"issue":{}}'))).toEqual({ ok: false, reason: 'payload has no issue.key' });
+    expect(parseJiraWebhook(Buffer.from(payload('jira:issue_updated', 'ops-7')))).toEqual({ ok: true, event: 'jira:issue_updated', key: 'OPS-7', timestamp: SENT_AT });
+    expect(parseJiraWebhook(Buffer.from(`{"timestamp":${SENT_AT},"issue":{}}`))).toEqual({ ok: false, reason: 'payload has no issue.key' });
+    expect(parseJiraWebhook(Buffer.from('{"issue":{"key":"OPS-7"}}'))).toEqual({ ok: false, reason: 'payload has no timestamp (ms)' });
+  });
+
+  it('isFresh accepts timestamps within the window either way, and nothing else', () => {
+    const now = new Date(SENT_AT);
+    expect(isFresh(SENT_AT, now, JIRA_FRESHNESS_WINDOW_MS)).toBe(true);
+    expect(isFresh(SENT_AT - JIRA_FRESHNESS_WINDOW_MS, now, JIRA_FRESHNESS_WINDOW_MS)).toBe(true);
+    expect(isFresh(SENT_AT + JIRA_FRESHNESS_WINDOW_MS, now, JIRA_FRESHNESS_WINDOW_MS)).toBe(true);
+    expect(isFresh(SENT_AT - JIRA_FRESHNESS_WINDOW_MS - 1, now, JIRA_FRESHNESS_WINDOW_MS)).toBe(false);
+    expect(isFresh(SENT_AT + JIRA_FRESHNESS_WINDOW_MS + 1, now, JIRA_FRESHNESS_WINDOW_MS)).toBe(false);
+    expect(isFresh(Number.NaN, now, JIRA_FRESHNESS_WINDOW_MS)).toBe(false);
+  });
+
+  it('jiraDeliveryKeys takes the identifier when sent and always the SHA-256 of the raw body', () => {
+    const body = Buffer.from('{"a":1}');
+    const hash = '015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862';
+    expect(jiraDeliveryKeys({ 'x-atlassian-webhook-identifier': 'abc' }, body)).toEqual({ deliveryId: 'abc', bodyHash: hash });
+    expect(jiraDeliveryKeys({}, body)).toEqual({ deliveryId: null, bodyHash: hash });
+    expect(jiraDeliveryKeys({ 'x-atlassian-webhook-identifier': '  ' }, body)).toEqual({ deliveryId: null, bodyHash: hash });
   });
 });

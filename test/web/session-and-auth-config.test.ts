@@ -104,12 +104,18 @@ describe('webAuthFromEnv', () => {
     expect(webAuthWarning({ mode: 'off' })).toMatch(/WEB_AUTH=off/);
   });
 
-  it('is off without any sign-in settings only when PUBLIC_URL is unset or local', () => {
-    expect(webAuthFromEnv({})).toEqual({ mode: 'off' });
-    expect(webAuthFromEnv({ PUBLIC_URL: 'http://localhost:3000' })).toEqual({ mode: 'off' });
-    expect(webAuthFromEnv({ PUBLIC_URL: 'http://127.0.0.1:3000/' })).toEqual({ mode: 'off' });
-    expect(() => webAuthFromEnv({ PUBLIC_URL: 'https://deploys.example.com' })).toThrow(WebAuthConfigError);
-    expect(() => webAuthFromEnv({ PUBLIC_URL: 'http://localhost.evil.example' })).toThrow(/WEB_AUTH=off/);
+  it('is off without any sign-in settings only when the server listens on loopback, whatever PUBLIC_URL says', () => {
+    for (const HOST of [undefined, '', 'localhost', '127.0.0.1', '127.1.2.3', '::1', '[::1]', ' LOCALHOST ']) {
+      expect(webAuthFromEnv({ HOST }), String(HOST)).toEqual({ mode: 'off' });
+      expect(webAuthFromEnv({ HOST, PUBLIC_URL: 'https://deploys.example.com' }), String(HOST)).toEqual({ mode: 'off' });
+    }
+    for (const HOST of ['0.0.0.0', '::', '[::]', '10.0.0.5', 'deploys.internal', '127.0.0.1.nip.io', 'localhost.evil.example']) {
+      expect(() => webAuthFromEnv({ HOST }), HOST).toThrow(WebAuthConfigError);
+      // The finding: a local (or no) PUBLIC_URL used to mean "off" even on 0.0.0.0.
+      expect(() => webAuthFromEnv({ HOST, PUBLIC_URL: 'http://localhost:3000' }), HOST).toThrow(/WEB_AUTH=off/);
+    }
+    expect(() => webAuthFromEnv({ HOST: '0.0.0.0' })).toThrow(/^HOST=0\.0\.0\.0 lets other machines reach the report pages: set WEB_AUTH=off .*$/);
+    expect(webAuthFromEnv({ HOST: '0.0.0.0', WEB_AUTH: 'off' })).toEqual({ mode: 'off' });
   });
 
   it('fails closed when sign-in is incomplete or WEB_AUTH is unknown', () => {

@@ -85,7 +85,7 @@ describe('web pages on the SQLite store', () => {
   });
 
   it('de-duplicates JIRA deliveries through the store', async () => {
-    const body = JSON.stringify({ webhookEvent: 'jira:issue_updated', issue: { key: 'PAY-1' } });
+    const body = JSON.stringify({ timestamp: Date.now(), webhookEvent: 'jira:issue_updated', issue: { key: 'PAY-1' } });
     const headers = {
       'content-type': 'application/json',
       'x-hub-signature': `sha256=${createHmac('sha256', 'jira-secret').update(body).digest('hex')}`,

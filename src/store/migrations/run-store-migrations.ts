@@ -13,12 +13,14 @@ import type { Logger } from 'pino';
 import type { StoreDatabase, StoreDialect } from '../store-database.js';
 import { createInitialMigration } from './0001-initial.js';
 import { createWebSessionsMigration } from './0002-web-sessions.js';
+import { createDeliveriesMigration } from './0003-deliveries.js';
 
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': createInitialMigration(dialect),
     '0002-web-sessions': createWebSessionsMigration(dialect),
+    '0003-deliveries': createDeliveriesMigration(dialect),
   };
 }
 

@@ -1,0 +1,61 @@
+/**
+ * The shapes of the GitHub webhook payloads the app reads, checked at the webhook edge before anything is enqueued.
+ * Only the fields the handlers use are required; everything else passes through untouched. A payload that does
+ * not match is refused with HTTP 400 (WebhookPayloadError carries the status @octokit/webhooks answers with).
+ */
+import { z } from 'zod';
+
+const repository = z.looseObject({
+  name: z.string().min(1),
+  owner: z.looseObject({ login: z.string().min(1) }),
+});
+
+const positiveInteger = z.number().int().positive();
+
+export const pushWebhookPayload = z.looseObject({
+  ref: z.string().min(1),
+  after: z.string(),
+  deleted: z.boolean().optional(),
+  repository,
+});
+
+export const pullRequestWebhookPayload = z.looseObject({
+  action: z.string(),
+  pull_request: z.looseObject({ number: positiveInteger }),
+  changes: z.record(z.string(), z.unknown()).optional(),
+  repository,
+});
+
+export const issueCommentWebhookPayload = z.looseObject({
+  issue: z.looseObject({ number: positiveInteger, pull_request: z.unknown().optional() }),
+  comment: z.looseObject({
+    id: positiveInteger,
+    body: z.string(),
+    user: z.looseObject({ login: z.string(), type: z.string().optional() }).nullable().optional(),
+  }),
+  repository,
+});
+
+export const deploymentStatusWebhookPayload = z.looseObject({
+  deployment: z.looseObject({ sha: z.string().min(1) }),
+  deployment_status: z.looseObject({ state: z.string() }),
+  repository,
+});
+
+/** A webhook payload that does not have the shape its event promises. `status` makes @octokit/webhooks answer 400. */
+export class WebhookPayloadError extends Error {
+  override readonly name = 'WebhookPayloadError';
+  readonly status = 400;
+}
+
+export type PayloadCheck<T> = { readonly ok: true; readonly payload: T } | { readonly ok: false; readonly problems: string[] };
+
+/** Checks a payload against its schema; on failure, the offending fields as `path: message` (at most five). */
+export function checkWebhookPayload<T>(schema: z.ZodType<T>, payload: unknown): PayloadCheck<T> {
+  const parsed = schema.safeParse(payload);
+  if (parsed.success) return { ok: true, payload: parsed.data };
+  return {
+    ok: false,
+    problems: parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(payload)'}: ${issue.message}`),
+  };
+}
