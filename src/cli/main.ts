@@ -97,14 +97,18 @@ interface LocalRepository {
 async function openRepository(repoDir: string, env: NodeJS.ProcessEnv): Promise<LocalRepository> {
   const info = await stat(repoDir).catch(() => null);
   if (!info?.isDirectory()) throw new CliFailure(`no such directory: ${repoDir}`);
-  const probe = await runGit(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir'], { cwd: repoDir, env });
+  // One git call for both kinds: a bare clone prints no --show-cdup, and is no work tree.
+  const probe = await runGit(
+    ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir', '--is-inside-work-tree', '--show-cdup'],
+    { cwd: repoDir, env },
+  );
   if (probe.code !== 0) throw new CliFailure(`${repoDir} is not a git repository (${gitMessage(probe.stderr, 'git rev-parse failed')})`);
-  const [bare, shallow, gitDir = repoDir] = probe.stdout.trim().split('\n');
+  const [bare, shallow, gitDir = repoDir, insideWorkTree, cdup = ''] = probe.stdout.split('\n');
   let repo: LocalRepository = { dir: gitDir, workTree: null };
   if (bare !== 'true') {
-    const top = await runGit(['rev-parse', '--show-toplevel'], { cwd: repoDir, env });
-    if (top.code !== 0) throw new CliFailure(`${repoDir} is not a git work tree (${gitMessage(top.stderr, 'git rev-parse failed')})`);
-    repo = { dir: top.stdout.trim(), workTree: top.stdout.trim() };
+    if (insideWorkTree !== 'true') throw new CliFailure(`${repoDir} is not a git work tree (it is inside the git directory ${gitDir})`);
+    const top = path.resolve(repoDir, cdup);
+    repo = { dir: top, workTree: top };
   }
   // A shallow clone cuts history off: the range could silently miss commits, so refuse rather than guess.
   if (shallow === 'true') {

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeployReport } from '../../src/core/domain.js';
@@ -312,6 +312,17 @@ describe('could not evaluate (exit 2, one line on stderr)', () => {
     const dir = temp.make('not-git');
     expectOneErrorLine(await run(['check', '--from', 'a', '--to', 'b', '--projects', 'PROJ'], { cwd: dir }), /is not a git repository \(not a git repository/);
     expectOneErrorLine(await run(['check', '--repo', path.join(dir, 'nope'), '--from', 'a', '--to', 'b']), /^deploy-checker: no such directory: /);
+  });
+
+  it('the git directory of a work tree (while a subdirectory of the work tree is fine)', async () => {
+    expectOneErrorLine(
+      await run(['check', '--from', 'v1.0', '--to', 'v1.1', '--projects', 'PROJ'], { cwd: path.join(s.repo.dir, '.git') }),
+      /^deploy-checker: \S+\.git is not a git work tree \(it is inside the git directory /,
+    );
+    mkdirSync(path.join(s.repo.dir, 'sub', 'dir'), { recursive: true });
+    const r = await run(['check', '--from', 'v1.0', '--to', s.sha.proj2, '--projects', 'PROJ', '--format', 'json'], { cwd: path.join(s.repo.dir, 'sub', 'dir') });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as DeployReport).repo).toEqual({ owner: '', repo: 'repo' });
   });
 
   it('a shallow clone (the range could be incomplete)', async () => {
