@@ -7,22 +7,33 @@ import type { RepoConfig } from '../config/repo-config-schema.js';
 import type { CommitKeyRefs, DeployKeySummary, KeyMatcher } from '../jira-keys/extract-jira-keys.js';
 import { findKeyLikeTokens } from '../jira-keys/extract-jira-keys.js';
 import { isFilled } from '../jira-fields/rich-text.js';
+import { compileSubjectPatterns } from '../config/subject-patterns.js';
 
 export const shortSha = (sha: string): string => sha.slice(0, 7);
 export const commitSubject = (message: string): string => message.split(/\r?\n/, 1)[0] ?? '';
 
-/** Why a commit needs no ticket, or null when it needs one. */
+/** `commits.*` compiled once per evaluation: why a commit needs no ticket, or null when it needs one. */
+export interface CommitExemptions {
+  reason(commit: CommitInfo): string | null;
+}
+
+export function compileCommitExemptions(commits: RepoConfig['commits']): CommitExemptions {
+  const authors = new Set(commits.exemptAuthors.map((a) => a.toLowerCase()));
+  const patterns = compileSubjectPatterns(commits.exempt);
+  return {
+    reason(commit) {
+      if (commit.parents.length > 1) return 'merge commit';
+      const login = commit.authorLogin;
+      if (login && authors.has(login.toLowerCase())) return `author ${login} is exempt`;
+      const pattern = patterns.firstMatch(commitSubject(commit.message));
+      return pattern === null ? null : `subject matches ${pattern}`;
+    },
+  };
+}
+
+/** Why a commit needs no ticket, or null when it needs one. Compiles the patterns: for one-off use only. */
 export function commitExemptReason(commit: CommitInfo, config: RepoConfig): string | null {
-  if (commit.parents.length > 1) return 'merge commit';
-  const login = commit.authorLogin;
-  if (login && config.commits.exemptAuthors.some((a) => a.toLowerCase() === login.toLowerCase())) {
-    return `author ${login} is exempt`;
-  }
-  const subject = commitSubject(commit.message);
-  for (const pattern of config.commits.exempt) {
-    if (new RegExp(pattern).test(subject)) return `subject matches ${pattern}`;
-  }
-  return null;
+  return compileCommitExemptions(config.commits).reason(commit);
 }
 
 export interface CommitWithoutTicket {
@@ -35,12 +46,13 @@ export function commitsWithoutTicket(
   byCommit: ReadonlyMap<string, CommitKeyRefs>,
   config: RepoConfig,
 ): CommitWithoutTicket[] {
+  const exemptions = compileCommitExemptions(config.commits);
   return commits
     .filter((c) => {
       const refs = byCommit.get(c.sha);
       return !refs || (refs.ships.length === 0 && refs.reverts.length === 0);
     })
-    .map((c) => ({ sha: c.sha, exemptReason: commitExemptReason(c, config) }));
+    .map((c) => ({ sha: c.sha, exemptReason: exemptions.reason(c) }));
 }
 
 const RULE_ORDER: readonly RuleId[] = [
