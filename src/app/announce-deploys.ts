@@ -7,8 +7,8 @@
 import type { RepoRef, TicketSnapshot } from '../core/domain.js';
 import type { RepoConfig } from '../core/config/repo-config-schema.js';
 import { resolveKeyMatcher } from '../core/check-deploy.js';
-import { summarizeDeployKeys } from '../core/jira-keys/extract-jira-keys.js';
-import { commitsWithoutTicket } from '../core/rules/evaluate-deploy-rules.js';
+import { summarizeDeployKeysYielding } from '../core/jira-keys/extract-jira-keys.js';
+import { commitsWithoutTicketYielding } from '../core/rules/evaluate-deploy-rules.js';
 import { detectDeploy } from '../core/slack-announcement/detect-deploy.js';
 import type { DeployAnnouncementInput } from '../core/slack-announcement/deploy-announcement-input.js';
 import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
@@ -33,7 +33,7 @@ export function createAnnouncementContentSource(services: AppServices): Announce
       // A rollback removes the commits production had and no longer has.
       const commits = rollback ? (await history.compare(range.toSha, range.fromSha)).commits : forward.commits;
       const matcher = await resolveKeyMatcher(config, services.tickets);
-      const keys = summarizeDeployKeys(commits, matcher);
+      const keys = await summarizeDeployKeysYielding(commits, matcher);
       const wanted = [...new Set([...keys.shipped.keys(), ...keys.reverted.keys()])];
       let tickets = new Map<string, TicketSnapshot>();
       if (wanted.length) {
@@ -54,7 +54,7 @@ export function createAnnouncementContentSource(services: AppServices): Announce
         rollback,
         stories: [...keys.shipped].map(story),
         commitCount: commits.length,
-        commitsWithoutTicket: commitsWithoutTicket(commits, keys.byCommit, config).length,
+        commitsWithoutTicket: (await commitsWithoutTicketYielding(commits, keys.byCommit, config)).length,
         reverted: rollback ? [] : [...keys.reverted].map(story),
         compareUrl: `${services.env.githubWebUrl}/${repo.owner}/${repo.repo}/compare/${range.fromSha}...${range.toSha}`,
         reportUrl: reportUrlFor(services.env)(repo, range.toSha),

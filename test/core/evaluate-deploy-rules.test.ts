@@ -180,7 +180,7 @@ describe('commitExemptReason', () => {
     // With a backtracking engine: 24 a took 3 s, 31 a (the measured attack) 229 s; 34 a took 4.5 s with (a|aa).
     { name: 'the measured ReDoS: ^(a+)+$ against a…a!', pattern: '^(a+)+$', subject: `${'a'.repeat(24)}!` },
     { name: '^(a|aa)+$ against a…a!', pattern: '^(a|aa)+$', subject: `${'a'.repeat(34)}!` },
-    { name: '^(a|aa)+$ against 64 KB of a and !', pattern: '^(a|aa)+$', subject: `${'a'.repeat(65536)}!` },
+    { name: '^(a|aa)+$ against 60,000 a and !', pattern: '^(a|aa)+$', subject: `${'a'.repeat(60_000)}!` },
   ])('a catastrophic-backtracking pattern runs in linear time: $name', ({ pattern, subject }) => {
     const started = performance.now();
     expect(commitExemptReason(commit('redos', subject), config({ commits: { exempt: [pattern] } }))).toBe(null);
