@@ -184,21 +184,30 @@ export function extractCommitKeys(message: string, matcher: KeyMatcher): CommitK
   return runSteps(extractCommitKeysSteps(message, matcher));
 }
 
+/** The line starting at `start` (as `text.split(/\r?\n/)` would give it) and where the next one starts. */
+function lineAt(text: string, start: number): { line: string; next: number } {
+  const end = text.indexOf('\n', start);
+  if (end < 0) return { line: text.slice(start), next: text.length + 1 };
+  const line = text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
+  return { line, next: end + 1 };
+}
+
 /** Lines of a message read between two steps of extractCommitKeysSteps. */
 const LINES_PER_STEP = 256;
 
 /** extractCommitKeys as steps of LINES_PER_STEP lines, over the first MAX_SCANNED_MESSAGE_LENGTH of the message. */
 export function* extractCommitKeysSteps(fullMessage: string, matcher: KeyMatcher): Steps<CommitKeyRefs> {
   const message = scannedMessage(fullMessage);
-  const lines = message.split(/\r?\n/);
-  const subject = splitRevertChain(lines[0] ?? '');
+  const subject = splitRevertChain(lineAt(message, 0).line);
   const ownKeys = (chain: { prefix: string; suffix: string }) => [...keysOfLine(chain.prefix, matcher), ...keysOfLine(chain.suffix, matcher)];
   const subjectIsPureRevert = subject.depth % 2 === 1 && ownKeys(subject).length === 0;
   const ships = new Set<string>();
   const reverts = new Set<string>();
-  for (let i = 0; i < lines.length; i++) {
+  // Lines are found one at a time (not split up front), so that no step handles more than LINES_PER_STEP of them.
+  for (let i = 0, start = 0; start <= message.length; i++) {
     if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
-    const line = lines[i]!;
+    const { line, next } = lineAt(message, start);
+    start = next;
     if (line.trim() === '') continue;
     const chain = splitRevertChain(line);
     if (chain.depth === 0) {

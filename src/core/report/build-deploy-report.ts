@@ -35,7 +35,7 @@ export function buildDeployReportYielding(ctx: ReportContext, input: DeployRepor
   return runStepsYielding(buildDeployReportSteps(ctx, input), options);
 }
 
-function* buildDeployReportSteps(ctx: ReportContext, input: DeployReportInput): Steps<DeployReport> {
+export function* buildDeployReportSteps(ctx: ReportContext, input: DeployReportInput): Steps<DeployReport> {
   const { range, config, matcher, tickets } = input;
   const keys = input.keys ?? (yield* summarizeDeployKeysSteps(range.commits, matcher));
   const { findings, withoutTicket } = yield* evaluateDeployRulesSteps({ range, config, matcher, keys, tickets });
