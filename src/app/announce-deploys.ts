@@ -7,8 +7,8 @@
 import type { DeployReport, RepoRef, TicketSnapshot } from '../core/domain.js';
 import type { RepoConfig } from '../core/config/repo-config-schema.js';
 import { resolveKeyMatcher } from '../core/check-deploy.js';
-import { summarizeDeployKeys } from '../core/jira-keys/extract-jira-keys.js';
-import { commitsWithoutTicket } from '../core/rules/evaluate-deploy-rules.js';
+import { summarizeDeployKeysYielding } from '../core/jira-keys/extract-jira-keys.js';
+import { commitsWithoutTicketYielding } from '../core/rules/evaluate-deploy-rules.js';
 import { detectDeploy } from '../core/slack-announcement/detect-deploy.js';
 import type { DeployAnnouncementInput, ShippedCheck } from '../core/slack-announcement/deploy-announcement-input.js';
 import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
@@ -33,7 +33,7 @@ export function createAnnouncementContentSource(services: AppServices): Announce
       // A rollback removes the commits production had and no longer has.
       const commits = rollback ? (await history.compare(range.toSha, range.fromSha)).commits : forward.commits;
       const matcher = await resolveKeyMatcher(config, services.tickets);
-      const keys = summarizeDeployKeys(commits, matcher);
+      const keys = await summarizeDeployKeysYielding(commits, matcher);
       const wanted = [...new Set([...keys.shipped.keys(), ...keys.reverted.keys()])];
       let tickets = new Map<string, TicketSnapshot>();
       if (wanted.length) {
@@ -56,7 +56,7 @@ export function createAnnouncementContentSource(services: AppServices): Announce
         stories: [...keys.shipped].map(story),
         commitCount: commits.length,
         // Exempt commits (merges, commits.exempt, bots) needed no ticket: the check said all clear about them.
-        commitsWithoutTicket: commitsWithoutTicket(commits, keys.byCommit, config).filter((c) => c.exemptReason === null).length,
+        commitsWithoutTicket: (await commitsWithoutTicketYielding(commits, keys.byCommit, config)).filter((c) => c.exemptReason === null).length,
         reverted: rollback ? [] : [...keys.reverted].map(story),
         compareUrl: `${services.env.githubWebUrl}/${repo.owner}/${repo.repo}/compare/${range.fromSha}...${range.toSha}`,
         reportUrl: reportUrlFor(services.env)(repo, range.toSha),

@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import type { DeployRange, DeployReport, ReportTrigger, RepoRef } from './domain.js';
 import type { RepoConfig } from './config/repo-config-schema.js';
 import type { HistorySource, ReportSink, StatusSink, TicketSource } from './ports.js';
-import { createKeyMatcher, summarizeDeployKeys, type KeyMatcher } from './jira-keys/extract-jira-keys.js';
-import { buildDeployReport, buildErrorReport } from './report/build-deploy-report.js';
+import { createKeyMatcher, summarizeDeployKeysYielding, type KeyMatcher } from './jira-keys/extract-jira-keys.js';
+import { buildDeployReportYielding, buildErrorReport } from './report/build-deploy-report.js';
 import { pendingDescription } from './report/status-description.js';
 import { CheckFailure, failureReason } from './check-failure.js';
 
@@ -69,12 +69,13 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     const compared = await deps.history.compare(base, deploySha, (total) => setStatus('pending', pendingDescription(total)));
     range = { productionBranch, deployBranch, productionSha: base, deploySha, ...compared };
     const matcher = await resolveKeyMatcher(config, deps.tickets);
+    const summary = await summarizeDeployKeysYielding(range.commits, matcher);
     let tickets = null;
     if (deps.tickets) {
-      const keys = [...summarizeDeployKeys(range.commits, matcher).shipped.keys()];
+      const keys = [...summary.shipped.keys()];
       tickets = keys.length ? await deps.tickets.fetchTickets(keys, config.jira.fields) : new Map();
     }
-    report = buildDeployReport(ctx, { range, config, matcher, tickets });
+    report = await buildDeployReportYielding(ctx, { range, config, matcher, tickets, keys: summary });
   } catch (error) {
     log.warn({ err: error }, 'deploy check could not be completed');
     report = buildErrorReport(ctx, { productionBranch, deployBranch, productionSha, deploySha, error: failureReason(error), range });

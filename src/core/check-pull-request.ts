@@ -12,10 +12,10 @@ import { pendingDescription } from './report/status-description.js';
 import { failureReason } from './check-failure.js';
 import {
   buildExemptPullRequestReport,
-  buildPullRequestReport,
+  buildPullRequestReportYielding,
   pullRequestExemption,
   pullRequestFindings,
-  pullRequestKeys,
+  pullRequestKeysYielding,
   type PullRequestFacts,
 } from './pull-request/evaluate-pull-request.js';
 
@@ -54,10 +54,10 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
     const base = baseSha ?? pr.baseRef;
     const compared = await deps.history.compare(base, pr.headSha, (total) => setStatus('pending', pendingDescription(total)));
     const matcher = await resolveKeyMatcher(config, deps.tickets);
-    const prKeys = pullRequestKeys(pr, compared.commits, matcher);
+    const prKeys = await pullRequestKeysYielding(pr, compared.commits, matcher);
     const tickets = prKeys.keys.length && deps.tickets ? await deps.tickets.fetchTickets(prKeys.keys, config.jira.fields) : new Map();
     const findings = pullRequestFindings(prKeys, tickets, config, matcher);
-    report = buildPullRequestReport(ctx, {
+    report = await buildPullRequestReportYielding(ctx, {
       pr,
       baseSha: base,
       commits: compared.commits,

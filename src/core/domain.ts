@@ -121,4 +121,9 @@ export interface DeployReport {
   readonly ticketChecksSkipped: boolean;
   /** Commit status description that was (or would be) posted. */
   readonly statusDescription: string;
+  /**
+   * Commits whose message was longer than the scan limit (64 KB): only its start was read for keys, reverts and
+   * exemptions. Absent when there are none.
+   */
+  readonly truncatedMessages?: readonly string[];
 }

@@ -4,6 +4,7 @@ import { createKeyMatcher, summarizeDeployKeys } from '../../src/core/jira-keys/
 import {
   branchBehindFinding,
   commitExemptReason,
+  compileCommitExemptions,
   evaluateDeployRules,
   sortFindings,
 } from '../../src/core/rules/evaluate-deploy-rules.js';
@@ -173,6 +174,24 @@ describe('commitExemptReason', () => {
     { name: 'a merge commit wins over other reasons', c: commit('mm', 'MINOR: merge', { parents: ['a', 'b'], authorLogin: 'release-bot' }), reason: 'merge commit' },
   ])('$name', ({ c, reason }) => {
     expect(commitExemptReason(c, cfg)).toBe(reason);
+  });
+
+  it.each([
+    // With a backtracking engine: 24 a took 3 s, 31 a (the measured attack) 229 s; 34 a took 4.5 s with (a|aa).
+    { name: 'the measured ReDoS: ^(a+)+$ against a…a!', pattern: '^(a+)+$', subject: `${'a'.repeat(24)}!` },
+    { name: '^(a|aa)+$ against a…a!', pattern: '^(a|aa)+$', subject: `${'a'.repeat(34)}!` },
+    { name: '^(a|aa)+$ against 60,000 a and !', pattern: '^(a|aa)+$', subject: `${'a'.repeat(60_000)}!` },
+  ])('a catastrophic-backtracking pattern runs in linear time: $name', ({ pattern, subject }) => {
+    const started = performance.now();
+    expect(commitExemptReason(commit('redos', subject), config({ commits: { exempt: [pattern] } }))).toBe(null);
+    expect(commitExemptReason(commit('aaa', 'aaaa'), config({ commits: { exempt: [pattern] } }))).toBe(`subject matches ${pattern}`);
+    expect(performance.now() - started).toBeLessThan(500);
+  });
+
+  it('patterns are compiled once per evaluation, not once per commit', () => {
+    const compiled = compileCommitExemptions(config({ commits: { exempt: ['^MINOR:'] } }).commits);
+    const many = Array.from({ length: 2000 }, (_, i) => commit(`c${i}`, i % 2 ? 'MINOR: x' : 'Fix'));
+    expect(many.filter((c) => compiled.reason(c) !== null)).toHaveLength(1000);
   });
 
   it.each([

@@ -78,7 +78,11 @@ describe('invalid files name the key path', () => {
     { name: 'wrong type: number for a branch', raw: { branches: { deploy: 5 } }, error: 'branches.deploy: Invalid input: expected string, received number' },
     { name: 'wrong type: string for a list', raw: { jira: { allowedStatuses: 'Done' } }, error: 'jira.allowedStatuses: Invalid input: expected array, received string' },
     { name: 'wrong type: list for a section', raw: { commits: ['^MINOR:'] }, error: 'commits: Invalid input: expected object, received array' },
-    { name: 'bad regular expression', raw: { commits: { exempt: ['^MINOR:', '(unclosed'] } }, error: 'commits.exempt.1: is not a valid regular expression' },
+    {
+      name: 'bad regular expression',
+      raw: { commits: { exempt: ['^MINOR:', '(unclosed'] } },
+      error: 'commits.exempt.1: "(unclosed" is not a supported regular expression (RE2 syntax): missing closing ): `(unclosed`',
+    },
     { name: 'lowercase project key', raw: { jira: { projects: ['proj'] } }, error: 'jira.projects.0: must be an upper-case JIRA project key such as PROJ' },
     { name: 'project key with a dash', raw: { jira: { projects: ['PROJ', 'MY-PROJ'] } }, error: 'jira.projects.1: must be an upper-case JIRA project key such as PROJ' },
     { name: 'empty project list', raw: { jira: { projects: [] } }, error: 'jira.projects: Too small: expected array to have >=1 items' },
@@ -111,6 +115,37 @@ describe('invalid files name the key path', () => {
     hostile.rules = new Proxy({}, {});
     expect(() => parseRepoConfig(hostile)).not.toThrow();
     expect(() => parseRepoConfig({ commits: { exempt: [{ toString: () => '(' }] } })).not.toThrow();
+  });
+});
+
+describe('commits.exempt: patterns run on RE2 (linear time), so what RE2 cannot run is a config error naming it', () => {
+  it.each([
+    { name: 'a backreference (the ReDoS shape RE2 refuses)', pattern: '^(a+)+\\1$', reason: 'invalid escape sequence' },
+    { name: 'a lookahead', pattern: '^(?=WIP)', reason: 'invalid or unsupported Perl syntax' },
+    { name: 'a negative lookahead', pattern: '^(?!PROJ-)', reason: 'invalid or unsupported Perl syntax' },
+    { name: 'a lookbehind', pattern: '(?<=x)y', reason: 'invalid named capture' },
+  ])('$name', ({ pattern, reason }) => {
+    const parsed = parseRepoConfig({ commits: { exempt: ['^MINOR:', pattern] } });
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.error).toContain(`commits.exempt.1: "${pattern}" is not a supported regular expression (RE2 syntax): ${reason}`);
+  });
+
+  it('nested quantifiers such as ^(a+)+$ are accepted: RE2 runs them in linear time', () => {
+    expect(parseRepoConfig({ commits: { exempt: ['^(a+)+$', '^(a|aa)+$', '(?i)^wip\\b'] } }).ok).toBe(true);
+  });
+
+  it('a pattern over 200 characters is a config error naming its start', () => {
+    const pattern = `^${'x'.repeat(200)}`;
+    expect(parseRepoConfig({ commits: { exempt: [pattern] } })).toEqual({
+      ok: false,
+      error: `commits.exempt.0: "^${'x'.repeat(39)}…" is longer than 200 characters`,
+    });
+  });
+
+  it('more than 50 patterns is a config error', () => {
+    const patterns = Array.from({ length: 51 }, (_, i) => `^P${i}:`);
+    expect(parseRepoConfig({ commits: { exempt: patterns } })).toEqual({ ok: false, error: 'commits.exempt: at most 50 patterns' });
+    expect(parseRepoConfig({ commits: { exempt: patterns.slice(1) } }).ok).toBe(true);
   });
 });
 

@@ -249,6 +249,57 @@ describe('push to the deploy branch', () => {
     expect(gh.statuses.at(-1)).toMatchObject({ state: 'success' });
   });
 
+  it('an _extends naming another owner is refused before anything of that owner is read', async () => {
+    gh.installationToken();
+    gh.config(`_extends: evil-corp/secrets:deploy/prod-secrets.yml\njira:\n  projects: [PROJ]\n`);
+    const foreign = nock('https://api.github.com').get(/^\/repos\/evil-corp\//).reply(200, 'AWS_SECRET_ACCESS_KEY: hunter2\n', {
+      'content-type': 'application/vnd.github.raw; charset=utf-8',
+    });
+    gh.branch('deploy', HEAD);
+    gh.status(HEAD);
+    await pushToDeploy();
+    expect(gh.statuses).toEqual([
+      {
+        sha: HEAD,
+        state: 'error',
+        context: 'deploy-checker',
+        target_url: reportUrl,
+        description: "Could not check: .github/deploy-checker.yml has an _extends that names another owner's repository; only repositories of acme can be extended",
+      },
+    ]);
+    // The only mock left unused is the foreign file: nothing of evil-corp was requested.
+    expect(foreign.isDone()).toBe(false);
+    expect(nock.pendingMocks()).toEqual([expect.stringContaining('evil-corp')]);
+    nock.cleanAll();
+  });
+
+  it("an invalid file of another repository of the owner is named, but none of its keys or values", async () => {
+    gh.installationToken();
+    gh.config(`_extends: secret-infra:deploy/prod-secrets.yml\njira:\n  projects: [PROJ]\n`);
+    nock('https://api.github.com')
+      .get(/^\/repos\/acme\/secret-infra\/contents\/deploy(%2F|\/)prod-secrets\.yml/)
+      .reply(200, 'AWS_SECRET_ACCESS_KEY: hunter2\ncommits:\n  exempt: ["(?=hunter3)"]\n', { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+    gh.branch('deploy', HEAD);
+    gh.status(HEAD);
+    await pushToDeploy();
+    expect(gh.statuses[0]!.description).not.toMatch(/AWS_SECRET|hunter/);
+    expect(gh.statuses).toMatchObject([
+      { state: 'error', description: "Could not check: invalid configuration extended from acme/secret-infra:deploy/prod-secrets.yml (details are shown only for the repository's…" },
+    ]);
+  });
+
+  it("the repository's own invalid keys are still named when it extends another file", async () => {
+    gh.installationToken();
+    gh.config(`_extends: shared-config\nrules:\n  branchBehnd: false\n`);
+    nock('https://api.github.com')
+      .get(/^\/repos\/acme\/shared-config\/contents\/\.github(%2F|\/)deploy-checker\.yml/)
+      .reply(200, 'jira:\n  projects: [PROJ]\nSECRET_TOKEN: x\n', { 'content-type': 'application/vnd.github.raw; charset=utf-8' });
+    gh.branch('deploy', HEAD);
+    gh.status(HEAD);
+    await pushToDeploy();
+    expect(gh.statuses).toMatchObject([{ state: 'error', description: 'Could not check: invalid .github/deploy-checker.yml: rules: unknown key "branchBehnd"' }]);
+  });
+
   it('a failing compare gives an error status', async () => {
     gh.installationToken();
     gh.config(CONFIG);

@@ -18,6 +18,21 @@
  *   finding can hint at them.
  */
 
+import { runSteps, runStepsYielding, type Steps, type YieldingOptions } from '../cooperative-steps.js';
+
+/**
+ * Commit messages are attacker-controlled: only their first 64 KB (UTF-16 code units) are read for keys, reverts,
+ * exemptions and hints; the report lists the commits whose message was cut.
+ */
+export const MAX_SCANNED_MESSAGE_LENGTH = 64 * 1024;
+/** At most this many `This reverts commit <sha>` lines of one commit are followed. */
+export const MAX_REVERTED_COMMITS_PER_COMMIT = 100;
+
+/** The part of a commit message that is read. */
+export function scannedMessage(message: string): string {
+  return message.length > MAX_SCANNED_MESSAGE_LENGTH ? message.slice(0, MAX_SCANNED_MESSAGE_LENGTH) : message;
+}
+
 export interface KeyExtractionOptions {
   /** Upper-case JIRA project keys whose issue keys count, e.g. ["PROJ", "OPS"]. */
   readonly projects: readonly string[];
@@ -91,16 +106,25 @@ export function extractKeys(text: string, matcher: KeyMatcher): string[] {
       found.push(key);
     }
   };
-  for (const line of text.split(/\r?\n/)) {
-    const lead = matcher.leading.exec(line);
-    if (lead) add(`${lead[1]!.toUpperCase()}-${lead[2]}`);
-    matcher.anywhere.lastIndex = 0;
-    for (let m = matcher.anywhere.exec(line); m; m = matcher.anywhere.exec(line)) {
-      const [whole, project, sep, num] = m as unknown as [string, string, string, string];
-      if (acceptMatch(line, m.index, whole, project, sep)) add(`${project.toUpperCase()}-${num}`);
-    }
-  }
+  for (const line of text.split(/\r?\n/)) addKeysOfLine(line, matcher, add);
   return found;
+}
+
+/** The keys of one line (no line breaks in it), in order, possibly repeated. */
+function keysOfLine(line: string, matcher: KeyMatcher): string[] {
+  const found: string[] = [];
+  addKeysOfLine(line, matcher, (key) => found.push(key));
+  return found;
+}
+
+function addKeysOfLine(line: string, matcher: KeyMatcher, add: (key: string) => void): void {
+  const lead = matcher.leading.exec(line);
+  if (lead) add(`${lead[1]!.toUpperCase()}-${lead[2]}`);
+  matcher.anywhere.lastIndex = 0;
+  for (let m = matcher.anywhere.exec(line); m; m = matcher.anywhere.exec(line)) {
+    const [whole, project, sep, num] = m as unknown as [string, string, string, string];
+    if (acceptMatch(line, m.index, whole, project, sep)) add(`${project.toUpperCase()}-${num}`);
+  }
 }
 
 /** Key-shaped tokens that may be typos of a key (KAKFA-1): not a configured project, not a known non-key (CVE, KIP…). */
@@ -157,27 +181,49 @@ function splitRevertChain(line: string): { prefix: string; suffix: string; depth
  * as shipped work.
  */
 export function extractCommitKeys(message: string, matcher: KeyMatcher): CommitKeyRefs {
-  const lines = message.split(/\r?\n/);
-  const subject = splitRevertChain(lines[0] ?? '');
-  const ownKeys = (chain: { prefix: string; suffix: string }) => [
-    ...extractKeys(chain.prefix, matcher),
-    ...extractKeys(chain.suffix, matcher),
-  ];
+  return runSteps(extractCommitKeysSteps(message, matcher));
+}
+
+/** The line starting at `start` (as `text.split(/\r?\n/)` would give it) and where the next one starts. */
+function lineAt(text: string, start: number): { line: string; next: number } {
+  const end = text.indexOf('\n', start);
+  if (end < 0) return { line: text.slice(start), next: text.length + 1 };
+  const line = text.slice(start, end > start && text[end - 1] === '\r' ? end - 1 : end);
+  return { line, next: end + 1 };
+}
+
+/** Lines of a message read between two steps of extractCommitKeysSteps. */
+const LINES_PER_STEP = 256;
+
+/** extractCommitKeys as steps of LINES_PER_STEP lines, over the first MAX_SCANNED_MESSAGE_LENGTH of the message. */
+export function* extractCommitKeysSteps(fullMessage: string, matcher: KeyMatcher): Steps<CommitKeyRefs> {
+  const message = scannedMessage(fullMessage);
+  const subject = splitRevertChain(lineAt(message, 0).line);
+  const ownKeys = (chain: { prefix: string; suffix: string }) => [...keysOfLine(chain.prefix, matcher), ...keysOfLine(chain.suffix, matcher)];
   const subjectIsPureRevert = subject.depth % 2 === 1 && ownKeys(subject).length === 0;
   const ships = new Set<string>();
   const reverts = new Set<string>();
-  lines.forEach((line, i) => {
+  // Lines are found one at a time (not split up front), so that no step handles more than LINES_PER_STEP of them.
+  for (let i = 0, start = 0; start <= message.length; i++) {
+    if (i % LINES_PER_STEP === LINES_PER_STEP - 1) yield;
+    const { line, next } = lineAt(message, start);
+    start = next;
+    if (line.trim() === '') continue;
     const chain = splitRevertChain(line);
     if (chain.depth === 0) {
-      if (i === 0 || !subjectIsPureRevert) for (const k of extractKeys(line, matcher)) ships.add(k);
-      return;
+      if (i === 0 || !subjectIsPureRevert) for (const k of keysOfLine(line, matcher)) ships.add(k);
+      continue;
     }
     for (const k of ownKeys(chain)) ships.add(k);
-    const innerKeys = extractKeys(chain.inner, matcher);
+    const innerKeys = keysOfLine(chain.inner, matcher);
     for (const k of innerKeys) (chain.depth % 2 === 1 ? reverts : ships).add(k);
-  });
+  }
   for (const k of ships) reverts.delete(k);
-  const revertsCommits = [...message.matchAll(REVERTS_COMMIT)].map((m) => m[1]!.toLowerCase());
+  const revertsCommits: string[] = [];
+  for (const m of message.matchAll(REVERTS_COMMIT)) {
+    if (revertsCommits.length === MAX_REVERTED_COMMITS_PER_COMMIT) break;
+    revertsCommits.push(m[1]!.toLowerCase());
+  }
   return { ships: [...ships], reverts: [...reverts], ...(revertsCommits.length ? { revertsCommits } : {}) };
 }
 
@@ -193,7 +239,12 @@ export interface DeployKeySummary {
   readonly reverted: ReadonlyMap<string, readonly string[]>;
   /** Per commit sha: what it ships and reverts. */
   readonly byCommit: ReadonlyMap<string, CommitKeyRefs>;
+  /** Commits whose message was longer than MAX_SCANNED_MESSAGE_LENGTH: only its start was read. */
+  readonly truncated: readonly string[];
 }
+
+/** The shortest abbreviation of a sha that `This reverts commit <sha>` is read with. */
+const MIN_ABBREV = 7;
 
 /**
  * Net effect of a range of commits given oldest first. Each commit is alive until a later commit reverts it:
@@ -204,22 +255,39 @@ export interface DeployKeySummary {
  * whose last follow-up alone was reverted still ships); it is reverted when it has reverts and no live commit.
  */
 export function summarizeDeployKeys(commitsOldestFirst: readonly KeyedCommit[], matcher: KeyMatcher): DeployKeySummary {
+  return runSteps(summarizeDeployKeysSteps(commitsOldestFirst, matcher));
+}
+
+/** summarizeDeployKeys in slices that give the event loop back (see cooperative-steps.ts). */
+export function summarizeDeployKeysYielding(
+  commitsOldestFirst: readonly KeyedCommit[],
+  matcher: KeyMatcher,
+  options?: YieldingOptions,
+): Promise<DeployKeySummary> {
+  return runStepsYielding(summarizeDeployKeysSteps(commitsOldestFirst, matcher), options);
+}
+
+/** summarizeDeployKeys as steps: one commit per step; linear in the number of commits and revert lines. */
+export function* summarizeDeployKeysSteps(commitsOldestFirst: readonly KeyedCommit[], matcher: KeyMatcher): Steps<DeployKeySummary> {
   const byCommit = new Map<string, CommitKeyRefs>();
   const shasByKey = new Map<string, string[]>();
   const shippers = new Map<string, string[]>();
   const reverters = new Map<string, string[]>();
   const alive = new Map<string, boolean>();
   const killedBy = new Map<string, string[]>();
+  const truncated: string[] = [];
+  // Commits seen so far by the first 7 digits of their lower-case sha, in range order. A bucket holds more than one
+  // commit only for a 28-bit prefix collision, so resolving a target is constant time unless someone grinds shas.
+  const byPrefix = new Map<string, string[]>();
   const push = (map: Map<string, string[]>, key: string, sha: string) => {
     const list = map.get(key);
     if (list) list.push(sha);
     else map.set(key, [sha]);
   };
-  const resolve = (abbrev: string): string | undefined => {
-    if (abbrev.length === 40) return alive.has(abbrev) ? abbrev : undefined;
-    for (const sha of alive.keys()) if (sha.toLowerCase().startsWith(abbrev)) return sha;
-    return undefined;
-  };
+  const remember = (sha: string) => push(byPrefix, sha.slice(0, MIN_ABBREV).toLowerCase(), sha);
+  /** The first earlier commit whose sha starts with `abbrev` (lower-case, 7 to 40 digits). */
+  const resolve = (abbrev: string): string | undefined =>
+    byPrefix.get(abbrev.slice(0, MIN_ABBREV))?.find((sha) => sha.toLowerCase().startsWith(abbrev));
   const kill = (sha: string, by: string) => {
     if (!alive.get(sha)) return;
     alive.set(sha, false);
@@ -228,7 +296,8 @@ export function summarizeDeployKeys(commitsOldestFirst: readonly KeyedCommit[], 
   };
 
   for (const commit of commitsOldestFirst) {
-    const refs = extractCommitKeys(commit.message, matcher);
+    if (commit.message.length > MAX_SCANNED_MESSAGE_LENGTH) truncated.push(commit.sha);
+    const refs = yield* extractCommitKeysSteps(commit.message, matcher);
     byCommit.set(commit.sha, refs);
     if (refs.revertsCommits?.length) {
       for (const abbrev of refs.revertsCommits) {
@@ -239,9 +308,11 @@ export function summarizeDeployKeys(commitsOldestFirst: readonly KeyedCommit[], 
       for (const key of refs.reverts) for (const sha of shippers.get(key) ?? []) kill(sha, commit.sha);
     }
     alive.set(commit.sha, true);
+    remember(commit.sha);
     for (const k of refs.ships) push(shippers, k, commit.sha);
     for (const k of refs.reverts) push(reverters, k, commit.sha);
     for (const k of new Set([...refs.ships, ...refs.reverts])) push(shasByKey, k, commit.sha);
+    yield;
   }
 
   const shipped = new Map<string, string[]>();
@@ -250,5 +321,5 @@ export function summarizeDeployKeys(commitsOldestFirst: readonly KeyedCommit[], 
     if ((shippers.get(key) ?? []).some((sha) => alive.get(sha))) shipped.set(key, shas);
     else if (reverters.has(key)) reverted.set(key, shas);
   }
-  return { shipped, reverted, byCommit };
+  return { shipped, reverted, byCommit, truncated };
 }

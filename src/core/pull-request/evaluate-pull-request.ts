@@ -4,8 +4,9 @@
  */
 import type { CommitInfo, DeployReport, Finding, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
 import type { RepoConfig } from '../config/repo-config-schema.js';
-import { extractKeys, summarizeDeployKeys, type KeyMatcher } from '../jira-keys/extract-jira-keys.js';
-import { commitsWithoutTicket, sortFindings, ticketFindings } from '../rules/evaluate-deploy-rules.js';
+import { extractKeys, summarizeDeployKeysSteps, type KeyMatcher } from '../jira-keys/extract-jira-keys.js';
+import { commitsWithoutTicketSteps, sortFindings, ticketFindings } from '../rules/evaluate-deploy-rules.js';
+import { runSteps, runStepsYielding, type Steps, type YieldingOptions } from '../cooperative-steps.js';
 import { failureDescription, truncateDescription } from '../report/status-description.js';
 
 export interface PullRequestFacts {
@@ -45,9 +46,23 @@ export interface PullRequestKeys {
 }
 
 export function pullRequestKeys(pr: PullRequestFacts, commits: readonly CommitInfo[], matcher: KeyMatcher): PullRequestKeys {
+  return runSteps(pullRequestKeysSteps(pr, commits, matcher));
+}
+
+/** pullRequestKeys in slices that give the event loop back (see cooperative-steps.ts). */
+export function pullRequestKeysYielding(
+  pr: PullRequestFacts,
+  commits: readonly CommitInfo[],
+  matcher: KeyMatcher,
+  options?: YieldingOptions,
+): Promise<PullRequestKeys> {
+  return runStepsYielding(pullRequestKeysSteps(pr, commits, matcher), options);
+}
+
+function* pullRequestKeysSteps(pr: PullRequestFacts, commits: readonly CommitInfo[], matcher: KeyMatcher): Steps<PullRequestKeys> {
   const fromTitle = extractKeys(pr.title, matcher);
   const fromBranch = extractKeys(pr.headRef, matcher);
-  const summary = summarizeDeployKeys(commits, matcher);
+  const summary = yield* summarizeDeployKeysSteps(commits, matcher);
   const fromCommits = [...summary.shipped.keys()];
   const keys = [...new Set([...fromTitle, ...fromBranch, ...fromCommits])];
   return { keys, fromTitle, fromBranch, fromCommits, shasByKey: summary.shipped };
@@ -77,22 +92,37 @@ export function pullRequestSuccessDescription(keys: readonly string[]): string {
   return truncateDescription(`${keys.length} tickets have their risk assessment and post-deploy checks`);
 }
 
-export function buildPullRequestReport(
-  ctx: { repo: RepoRef; trigger: ReportTrigger; evaluatedAt: string },
-  input: {
-    pr: PullRequestFacts;
-    baseSha: string;
-    commits: readonly CommitInfo[];
-    compare: DeployReport['compare'];
-    prKeys: PullRequestKeys;
-    tickets: ReadonlyMap<string, TicketSnapshot>;
-    findings: readonly Finding[];
-    config: RepoConfig;
-    matcher: KeyMatcher;
-  },
-): DeployReport {
+export interface PullRequestReportInput {
+  readonly pr: PullRequestFacts;
+  readonly baseSha: string;
+  readonly commits: readonly CommitInfo[];
+  readonly compare: DeployReport['compare'];
+  readonly prKeys: PullRequestKeys;
+  readonly tickets: ReadonlyMap<string, TicketSnapshot>;
+  readonly findings: readonly Finding[];
+  readonly config: RepoConfig;
+  readonly matcher: KeyMatcher;
+}
+
+type PullRequestReportContext = { repo: RepoRef; trigger: ReportTrigger; evaluatedAt: string };
+
+export function buildPullRequestReport(ctx: PullRequestReportContext, input: PullRequestReportInput): DeployReport {
+  return runSteps(buildPullRequestReportSteps(ctx, input));
+}
+
+/** buildPullRequestReport in slices that give the event loop back (see cooperative-steps.ts). */
+export function buildPullRequestReportYielding(
+  ctx: PullRequestReportContext,
+  input: PullRequestReportInput,
+  options?: YieldingOptions,
+): Promise<DeployReport> {
+  return runStepsYielding(buildPullRequestReportSteps(ctx, input), options);
+}
+
+function* buildPullRequestReportSteps(ctx: PullRequestReportContext, input: PullRequestReportInput): Steps<DeployReport> {
   const { pr, prKeys, tickets, findings } = input;
-  const summary = summarizeDeployKeys(input.commits, input.matcher);
+  const summary = yield* summarizeDeployKeysSteps(input.commits, input.matcher);
+  const withoutTicket = yield* commitsWithoutTicketSteps(input.commits, summary.byCommit, input.config);
   const state = findings.length ? 'failure' : 'success';
   return {
     kind: 'pull_request',
@@ -110,10 +140,11 @@ export function buildPullRequestReport(
     commits: input.commits,
     tickets: prKeys.keys.map((key) => ({ key, ticket: tickets.get(key) ?? null, commitShas: prKeys.shasByKey.get(key) ?? [] })),
     reverted: [...summary.reverted].map(([key, shas]) => ({ key, commitShas: shas })),
-    commitsWithoutTicket: commitsWithoutTicket(input.commits, summary.byCommit, input.config),
+    commitsWithoutTicket: withoutTicket,
     findings,
     ticketChecksSkipped: false,
     statusDescription: state === 'failure' ? failureDescription(findings) : pullRequestSuccessDescription(prKeys.keys),
+    ...(summary.truncated.length ? { truncatedMessages: summary.truncated } : {}),
   };
 }
 

@@ -3,9 +3,10 @@
  */
 import type { DeployRange, DeployReport, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
 import type { RepoConfig } from '../config/repo-config-schema.js';
-import type { KeyMatcher } from '../jira-keys/extract-jira-keys.js';
-import { summarizeDeployKeys } from '../jira-keys/extract-jira-keys.js';
-import { evaluateDeployRules } from '../rules/evaluate-deploy-rules.js';
+import type { DeployKeySummary, KeyMatcher } from '../jira-keys/extract-jira-keys.js';
+import { summarizeDeployKeysSteps } from '../jira-keys/extract-jira-keys.js';
+import { evaluateDeployRulesSteps } from '../rules/evaluate-deploy-rules.js';
+import { runSteps, runStepsYielding, type Steps, type YieldingOptions } from '../cooperative-steps.js';
 import { errorDescription, failureDescription, successDescription, uncheckedTicketsDescription } from './status-description.js';
 
 export interface ReportContext {
@@ -16,13 +17,28 @@ export interface ReportContext {
   readonly kind?: DeployReport['kind'];
 }
 
-export function buildDeployReport(
-  ctx: ReportContext,
-  input: { range: DeployRange; config: RepoConfig; matcher: KeyMatcher; tickets: ReadonlyMap<string, TicketSnapshot> | null },
-): DeployReport {
+export interface DeployReportInput {
+  readonly range: DeployRange;
+  readonly config: RepoConfig;
+  readonly matcher: KeyMatcher;
+  readonly tickets: ReadonlyMap<string, TicketSnapshot> | null;
+  /** The keys of `range.commits` when already summarized (with the same matcher); computed otherwise. */
+  readonly keys?: DeployKeySummary;
+}
+
+export function buildDeployReport(ctx: ReportContext, input: DeployReportInput): DeployReport {
+  return runSteps(buildDeployReportSteps(ctx, input));
+}
+
+/** buildDeployReport in slices that give the event loop back (see cooperative-steps.ts). */
+export function buildDeployReportYielding(ctx: ReportContext, input: DeployReportInput, options?: YieldingOptions): Promise<DeployReport> {
+  return runStepsYielding(buildDeployReportSteps(ctx, input), options);
+}
+
+export function* buildDeployReportSteps(ctx: ReportContext, input: DeployReportInput): Steps<DeployReport> {
   const { range, config, matcher, tickets } = input;
-  const keys = summarizeDeployKeys(range.commits, matcher);
-  const { findings, withoutTicket } = evaluateDeployRules({ range, config, matcher, keys, tickets });
+  const keys = input.keys ?? (yield* summarizeDeployKeysSteps(range.commits, matcher));
+  const { findings, withoutTicket } = yield* evaluateDeployRulesSteps({ range, config, matcher, keys, tickets });
   const reportTickets = [...keys.shipped].map(([key, shas]) => ({ key, ticket: tickets?.get(key) ?? null, commitShas: shas }));
   const state = findings.length ? 'failure' : 'success';
   return {
@@ -50,6 +66,7 @@ export function buildDeployReport(
         : tickets === null && range.commits.length > 0
           ? uncheckedTicketsDescription(reportTickets.length, range.commits.length)
           : successDescription(reportTickets.length, range.commits.length),
+    ...(keys.truncated.length ? { truncatedMessages: keys.truncated } : {}),
   };
 }
 

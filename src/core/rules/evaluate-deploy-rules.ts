@@ -5,24 +5,42 @@
 import type { CommitInfo, DeployRange, Finding, RuleId, TicketSnapshot } from '../domain.js';
 import type { RepoConfig } from '../config/repo-config-schema.js';
 import type { CommitKeyRefs, DeployKeySummary, KeyMatcher } from '../jira-keys/extract-jira-keys.js';
-import { findKeyLikeTokens } from '../jira-keys/extract-jira-keys.js';
+import { findKeyLikeTokens, scannedMessage } from '../jira-keys/extract-jira-keys.js';
+import { runSteps, runStepsYielding, type Steps, type YieldingOptions } from '../cooperative-steps.js';
 import { isFilled } from '../jira-fields/rich-text.js';
+import { compileSubjectPatterns } from '../config/subject-patterns.js';
 
 export const shortSha = (sha: string): string => sha.slice(0, 7);
-export const commitSubject = (message: string): string => message.split(/\r?\n/, 1)[0] ?? '';
+/** The first line of a message, read within its first MAX_SCANNED_MESSAGE_LENGTH characters. */
+export function commitSubject(message: string): string {
+  const scanned = scannedMessage(message);
+  const end = scanned.indexOf('\n');
+  const line = end < 0 ? scanned : scanned.slice(0, end);
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
 
-/** Why a commit needs no ticket, or null when it needs one. */
+/** `commits.*` compiled once per evaluation: why a commit needs no ticket, or null when it needs one. */
+export interface CommitExemptions {
+  reason(commit: CommitInfo): string | null;
+}
+
+export function compileCommitExemptions(commits: RepoConfig['commits']): CommitExemptions {
+  const authors = new Set(commits.exemptAuthors.map((a) => a.toLowerCase()));
+  const patterns = compileSubjectPatterns(commits.exempt);
+  return {
+    reason(commit) {
+      if (commit.parents.length > 1) return 'merge commit';
+      const login = commit.authorLogin;
+      if (login && authors.has(login.toLowerCase())) return `author ${login} is exempt`;
+      const pattern = patterns.firstMatch(commitSubject(commit.message));
+      return pattern === null ? null : `subject matches ${pattern}`;
+    },
+  };
+}
+
+/** Why a commit needs no ticket, or null when it needs one. Compiles the patterns: for one-off use only. */
 export function commitExemptReason(commit: CommitInfo, config: RepoConfig): string | null {
-  if (commit.parents.length > 1) return 'merge commit';
-  const login = commit.authorLogin;
-  if (login && config.commits.exemptAuthors.some((a) => a.toLowerCase() === login.toLowerCase())) {
-    return `author ${login} is exempt`;
-  }
-  const subject = commitSubject(commit.message);
-  for (const pattern of config.commits.exempt) {
-    if (new RegExp(pattern).test(subject)) return `subject matches ${pattern}`;
-  }
-  return null;
+  return compileCommitExemptions(config.commits).reason(commit);
 }
 
 export interface CommitWithoutTicket {
@@ -35,12 +53,34 @@ export function commitsWithoutTicket(
   byCommit: ReadonlyMap<string, CommitKeyRefs>,
   config: RepoConfig,
 ): CommitWithoutTicket[] {
-  return commits
-    .filter((c) => {
-      const refs = byCommit.get(c.sha);
-      return !refs || (refs.ships.length === 0 && refs.reverts.length === 0);
-    })
-    .map((c) => ({ sha: c.sha, exemptReason: commitExemptReason(c, config) }));
+  return runSteps(commitsWithoutTicketSteps(commits, byCommit, config));
+}
+
+/** commitsWithoutTicket in slices that give the event loop back (see cooperative-steps.ts). */
+export function commitsWithoutTicketYielding(
+  commits: readonly CommitInfo[],
+  byCommit: ReadonlyMap<string, CommitKeyRefs>,
+  config: RepoConfig,
+  options?: YieldingOptions,
+): Promise<CommitWithoutTicket[]> {
+  return runStepsYielding(commitsWithoutTicketSteps(commits, byCommit, config), options);
+}
+
+/** One step per commit without a ticket (the exempt patterns run on its subject). */
+export function* commitsWithoutTicketSteps(
+  commits: readonly CommitInfo[],
+  byCommit: ReadonlyMap<string, CommitKeyRefs>,
+  config: RepoConfig,
+): Steps<CommitWithoutTicket[]> {
+  const exemptions = compileCommitExemptions(config.commits);
+  const out: CommitWithoutTicket[] = [];
+  for (const c of commits) {
+    const refs = byCommit.get(c.sha);
+    if (refs && (refs.ships.length > 0 || refs.reverts.length > 0)) continue;
+    out.push({ sha: c.sha, exemptReason: exemptions.reason(c) });
+    yield;
+  }
+  return out;
 }
 
 const RULE_ORDER: readonly RuleId[] = [
@@ -75,24 +115,40 @@ export function commitWithoutTicketFindings(
   config: RepoConfig,
   matcher: KeyMatcher,
 ): Finding[] {
+  return runSteps(commitWithoutTicketFindingsSteps(commits, without, config, matcher));
+}
+
+/** One step per commit that needs a ticket (its message is searched for look-alike keys). */
+function* commitWithoutTicketFindingsSteps(
+  commits: readonly CommitInfo[],
+  without: readonly CommitWithoutTicket[],
+  config: RepoConfig,
+  matcher: KeyMatcher,
+): Steps<Finding[]> {
   const bySha = new Map(commits.map((c) => [c.sha, c]));
   const projects = [...matcher.projects];
   const example = `${projects[0] ?? 'PROJ'}-123`;
-  return without
-    .filter((c) => c.exemptReason === null)
-    .map((c) => {
-      const commit = bySha.get(c.sha);
-      const lookalikes = commit ? findKeyLikeTokens(commit.message, matcher) : [];
-      const hint = lookalikes.length
-        ? ` It mentions ${lookalikes.slice(0, 3).join(', ')}, which ${lookalikes.length === 1 ? 'is not a key' : 'are not keys'} of a configured project (${projects.join(', ') || 'none'}): a typo?`
-        : '';
-      return {
-        rule: 'commit-without-ticket' as const,
-        summary: `commit ${shortSha(c.sha)} has no ticket`,
-        fix: `Reference a ticket in the commit message (e.g. "${example}: ${commitSubject(commit?.message ?? '').slice(0, 60)}"), or exempt such commits with commits.exempt in .github/deploy-checker.yml.${hint}`,
-        commitSha: c.sha,
-      };
-    });
+  const out: Finding[] = [];
+  for (const c of without) {
+    if (c.exemptReason !== null) continue;
+    out.push(finding(c));
+    yield;
+  }
+  return out;
+
+  function finding(c: CommitWithoutTicket): Finding {
+    const commit = bySha.get(c.sha);
+    const lookalikes = commit ? findKeyLikeTokens(scannedMessage(commit.message), matcher) : [];
+    const hint = lookalikes.length
+      ? ` It mentions ${lookalikes.slice(0, 3).join(', ')}, which ${lookalikes.length === 1 ? 'is not a key' : 'are not keys'} of a configured project (${projects.join(', ') || 'none'}): a typo?`
+      : '';
+    return {
+      rule: 'commit-without-ticket' as const,
+      summary: `commit ${shortSha(c.sha)} has no ticket`,
+      fix: `Reference a ticket in the commit message (e.g. "${example}: ${commitSubject(commit?.message ?? '').slice(0, 60)}"), or exempt such commits with commits.exempt in .github/deploy-checker.yml.${hint}`,
+      commitSha: c.sha,
+    };
+  }
 }
 
 export interface TicketRuleOptions {
@@ -161,7 +217,17 @@ export interface DeployRuleInput {
   readonly tickets: ReadonlyMap<string, TicketSnapshot> | null;
 }
 
-export function evaluateDeployRules(input: DeployRuleInput): { findings: Finding[]; withoutTicket: CommitWithoutTicket[] } {
+export interface DeployRuleResult {
+  readonly findings: Finding[];
+  readonly withoutTicket: CommitWithoutTicket[];
+}
+
+export function evaluateDeployRules(input: DeployRuleInput): DeployRuleResult {
+  return runSteps(evaluateDeployRulesSteps(input));
+}
+
+/** evaluateDeployRules as steps: one per commit without a ticket. */
+export function* evaluateDeployRulesSteps(input: DeployRuleInput): Steps<DeployRuleResult> {
   const { range, config, matcher, keys, tickets } = input;
   const findings: Finding[] = [];
   if (config.rules.branchBehind) {
@@ -169,7 +235,7 @@ export function evaluateDeployRules(input: DeployRuleInput): { findings: Finding
     if (behind) findings.push(behind);
   }
   if (tickets) findings.push(...ticketFindings([...keys.shipped.keys()], tickets, keys.shipped, config, { checkStatus: true }));
-  const withoutTicket = commitsWithoutTicket(range.commits, keys.byCommit, config);
-  if (config.rules.commitWithoutTicket) findings.push(...commitWithoutTicketFindings(range.commits, withoutTicket, config, matcher));
+  const withoutTicket = yield* commitsWithoutTicketSteps(range.commits, keys.byCommit, config);
+  if (config.rules.commitWithoutTicket) findings.push(...(yield* commitWithoutTicketFindingsSteps(range.commits, withoutTicket, config, matcher)));
   return { findings: sortFindings(findings), withoutTicket };
 }
