@@ -24,7 +24,7 @@ const compareCommitSchema = z.object({
   parents: z.array(z.object({ sha: z.string() })),
 });
 
-const comparePageSchema = z.object({
+export const comparePageSchema = z.object({
   status: z.enum(['ahead', 'behind', 'diverged', 'identical']),
   ahead_by: z.number().int().nonnegative(),
   behind_by: z.number().int().nonnegative(),
