@@ -388,7 +388,7 @@ async function parent(): Promise<void> {
   console.log('| installations | Octokit throttling | webhooks delivered | every last head final | evaluations (heads evaluated, max per head) | final statuses per head (max) | statuses posted | GitHub calls | RSS peak |');
   console.log('|---:|---|---|---|---|---|---|---|---|');
   for (const spec of BURSTS) {
-    const r = runChild(['burst', JSON.stringify(spec)], (BURST_DEADLINE_S + 60) * 1000);
+    const r = runChild(['burst', JSON.stringify(spec)], (BURST_DEADLINE_S + 150) * 1000);
     if ('error' in r) {
       console.log(`| ${spec.installations} | ${spec.throttle ? 'on' : 'off'} | failed: ${r.error} | | | | | | |`);
       continue;
