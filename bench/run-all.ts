@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 
-const benches = ['bench/render-report.bench.ts', 'bench/cli.bench.ts'];
+const benches = ['bench/render-report.bench.ts', 'bench/cli.bench.ts', 'bench/compare-payload-parse.bench.ts', 'bench/push-to-status.bench.ts'];
 let failed = 0;
 for (const file of benches) {
   console.log(`\n## ${file}\n`);

@@ -48,6 +48,9 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
   const { deploy: deployBranch, production: productionBranch } = config.branches;
   const context = config.status.context;
   const log = deps.logger.child({ repo: `${repo.owner}/${repo.repo}`, check: 'deploy', trigger: req.trigger });
+  // Both heads are read at once; a failure of the production read is reported inside the try below.
+  const productionRead = deps.history.resolveRef(productionBranch);
+  productionRead.catch(() => undefined);
   const deploySha = req.headSha ?? (await deps.history.resolveRef(deployBranch));
   if (!deploySha) {
     log.debug({ deployBranch }, 'deploy branch does not exist; nothing to check');
@@ -63,7 +66,7 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
   let range: DeployRange | null = null;
   let report: DeployReport;
   try {
-    productionSha = await deps.history.resolveRef(productionBranch);
+    productionSha = await productionRead;
     if (!productionSha) throw new CheckFailure(`production branch "${productionBranch}" not found`, 'github');
     const base = productionSha;
     const compared = await deps.history.compare(base, deploySha, (total) => setStatus('pending', pendingDescription(total)));

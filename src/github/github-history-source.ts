@@ -1,7 +1,8 @@
 /**
  * HistorySource over GitHub's REST API: branch heads and the compare endpoint, every page read.
- * GitHub's compare returns at most 250 commits unless paginated; we page with per_page=100 until total_commits
- * are read and refuse to conclude on fewer.
+ * GitHub's compare returns at most 250 commits unless paginated; we page with per_page=100: page 1 gives
+ * total_commits, then pages 2…N are fetched a few at a time and assembled in order. We refuse to conclude on fewer
+ * commits than total_commits, or on pages that overlap.
  */
 import type { ProbotOctokit } from 'probot';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ const compareCommitSchema = z.object({
   parents: z.array(z.object({ sha: z.string() })),
 });
 
-const comparePageSchema = z.object({
+export const comparePageSchema = z.object({
   status: z.enum(['ahead', 'behind', 'diverged', 'identical']),
   ahead_by: z.number().int().nonnegative(),
   behind_by: z.number().int().nonnegative(),
@@ -31,7 +32,31 @@ const comparePageSchema = z.object({
   commits: z.array(compareCommitSchema),
 });
 
+type ComparePage = z.infer<typeof comparePageSchema>;
+
 export const COMPARE_PAGE_SIZE = 100;
+/** Compare pages 2…N in flight at once (Probot's Octokit lets 10 requests run at a time). */
+export const COMPARE_PAGE_CONCURRENCY = 6;
+
+/** `fn` over `items`, at most `limit` at a time, results in the order of `items`; stops starting work after a failure. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed = false;
+  const worker = async (): Promise<void> => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await fn(items[index]!);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
 
 function toCommitInfo(c: z.infer<typeof compareCommitSchema>): CommitInfo {
   return {
@@ -58,9 +83,8 @@ export function createGitHubHistorySource(octokit: Octokit, repo: RepoRef): Hist
     },
 
     async compare(baseSha, headSha, onTotal) {
-      const commits: CommitInfo[] = [];
-      let first: z.infer<typeof comparePageSchema> | null = null;
-      for (let page = 1; ; page++) {
+      const range = `${baseSha.slice(0, 7)}...${headSha.slice(0, 7)}`;
+      const fetchPage = async (page: number): Promise<ComparePage> => {
         let raw: unknown;
         try {
           ({ data: raw } = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
@@ -70,25 +94,34 @@ export function createGitHubHistorySource(octokit: Octokit, repo: RepoRef): Hist
             page,
           }));
         } catch (error) {
-          throw new CheckFailure(describeGitHubError(error, `comparing ${baseSha.slice(0, 7)}...${headSha.slice(0, 7)}`), 'github', {
-            cause: error,
-          });
+          throw new CheckFailure(describeGitHubError(error, `comparing ${range}`), 'github', { cause: error });
         }
         const parsed = comparePageSchema.safeParse(raw);
         if (!parsed.success) throw new CheckFailure(`GitHub compare page ${page} had an unexpected shape`, 'github');
-        const data = parsed.data;
-        if (!first) {
-          first = data;
-          if (onTotal) await onTotal(data.total_commits);
-        }
-        commits.push(...data.commits.map(toCommitInfo));
-        if (commits.length >= first.total_commits || data.commits.length === 0) break;
+        return parsed.data;
+      };
+
+      const first = await fetchPage(1);
+      const total = first.total_commits;
+      // "Checking N commits…" is posted while the other pages are read, never in front of them; compare settles
+      // only after it, so the final status cannot overtake it.
+      const announced = onTotal ? Promise.resolve().then(() => onTotal(total)) : Promise.resolve();
+      const pageCount = first.commits.length === 0 ? 1 : Math.ceil(total / COMPARE_PAGE_SIZE);
+      const pageNumbers = Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => i + 2);
+      const [rest, announcement] = await Promise.allSettled([
+        mapBounded(pageNumbers, COMPARE_PAGE_CONCURRENCY, fetchPage),
+        announced,
+      ]);
+      if (rest.status === 'rejected') throw rest.reason;
+      if (announcement.status === 'rejected') throw announcement.reason;
+
+      const commits: CommitInfo[] = [];
+      for (const data of [first, ...rest.value]) {
+        if (data.total_commits !== total) throw new CheckFailure(`GitHub compare pages disagreed on the total (${total}, then ${data.total_commits})`, 'github');
+        for (const c of data.commits) commits.push(toCommitInfo(c));
       }
-      if (commits.length !== first.total_commits) {
-        throw new CheckFailure(
-          `GitHub compare listed ${commits.length} of ${first.total_commits} commits; refusing to judge a partial deploy`,
-          'github',
-        );
+      if (commits.length !== total) {
+        throw new CheckFailure(`GitHub compare listed ${commits.length} of ${total} commits; refusing to judge a partial deploy`, 'github');
       }
       const unique = new Set(commits.map((c) => c.sha));
       if (unique.size !== commits.length) throw new CheckFailure('GitHub compare pages overlapped (the branch moved while reading)', 'github');

@@ -1,5 +1,5 @@
 /**
- * TicketSource over JIRA Cloud (REST v3 through jira.js: bulkfetch, fields, project search) or Data Center
+ * TicketSource over JIRA Cloud (REST v3: bulkfetch, and through jira.js fields and project search) or Data Center
  * (REST v2 with a Bearer PAT: search with `key in (…)`, fields, projects). Field names are resolved to ids once
  * and cached; the project list is cached; batches of ≤100 keys run in parallel, bounded by p-queue.
  */
@@ -99,14 +99,21 @@ export function createJiraTicketSource(options: JiraTicketSourceOptions): Ticket
   }
 
   async function fetchBatch(keys: readonly string[], fieldIds: string[]): Promise<z.infer<typeof issueSchema>[]> {
+    // Both are reads sent as POST (the keys do not fit a URL): marked idempotent, so a timeout is retried.
     if (cloud) {
-      const raw = await cloud.issues.bulkFetchIssues({ issueIdsOrKeys: [...keys], fields: fieldIds });
+      const raw = await transport.request({
+        url: `${api}/issue/bulkfetch`,
+        method: 'POST',
+        body: { issueIdsOrKeys: [...keys], fields: fieldIds },
+        idempotent: true,
+      });
       return bulkFetchSchema.parse(raw).issues;
     }
     const raw = await transport.request({
       url: `${api}/search`,
       method: 'POST',
       body: { jql: `key in (${keys.join(',')})`, fields: fieldIds, maxResults: keys.length, validateQuery: 'warn' },
+      idempotent: true,
     });
     return searchSchema.parse(raw).issues;
   }

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { pino } from 'pino';
 import { createJiraTransport } from '../../src/jira/jira-transport.js';
@@ -8,7 +8,6 @@ import { useStrictNock } from '../helpers/strict-nock.js';
 const logger = pino({ level: 'silent' });
 const BASE = 'https://team.atlassian.test';
 useStrictNock();
-afterEach(() => nock.cleanAll());
 
 describe('JIRA writer (Cloud, REST v3)', () => {
   const writer = createJiraWriter(createJiraTransport({ baseUrl: BASE, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 't' }, logger, maxAttempts: 1 }));
