@@ -21,6 +21,8 @@ export interface CreateReportStoreOptions {
   /** DATABASE_URL; absent or empty → ./data/deploy-checker.sqlite. */
   readonly databaseUrl?: string;
   readonly logger: Logger;
+  /** The store's clock for created/updated times (tests inject one). */
+  readonly now?: () => Date;
 }
 
 export async function createReportStore(options: CreateReportStoreOptions): Promise<ReportStore> {
@@ -59,5 +61,5 @@ export async function createReportStore(options: CreateReportStoreOptions): Prom
     await db.destroy();
     throw error;
   }
-  return createKyselyReportStore(db);
+  return createKyselyReportStore(db, options.now ? { now: options.now } : {});
 }

@@ -11,6 +11,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { DeployReport, ReportState, ReportTrigger, RepoRef } from '../core/domain.js';
 import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
 import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
+import { createKyselyStatusIntentStore } from './kysely-status-intent-store.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -37,12 +38,15 @@ type ListRow = Pick<Selectable<ReportsTable>, (typeof LIST_COLUMNS)[number]>;
 
 type AnnouncementRow = Selectable<AnnouncementsTable>;
 
-export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore {
+export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { now?: () => Date } = {}): ReportStore {
+  const clock = options.now ?? (() => new Date());
   const listColumnsOf = (table: 'reports') => LIST_COLUMNS.map((column) => `${table}.${column}` as const);
 
   return {
+    ...createKyselyStatusIntentStore(db),
+
     async saveReport(report: DeployReport): Promise<number> {
-      const now = new Date().toISOString();
+      const now = clock().toISOString();
       const identity = {
         owner: report.repo.owner,
         repo: report.repo.repo,
@@ -219,7 +223,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore 
     },
 
     async createAnnouncement(input) {
-      const now = new Date().toISOString();
+      const now = clock().toISOString();
       const inserted = await db
         .insertInto('announcements')
         .values({
@@ -281,7 +285,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore 
           last_error: null,
           lease_until: null,
           next_attempt_at: null,
-          updated_at: new Date().toISOString(),
+          updated_at: clock().toISOString(),
         })
         .where('id', '=', id)
         .execute();
@@ -295,7 +299,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): ReportStore 
           last_error: error.slice(0, MAX_ERROR_LENGTH),
           lease_until: null,
           next_attempt_at: storedTime(nextAttemptAt, 'nextAttemptAt'),
-          updated_at: new Date().toISOString(),
+          updated_at: clock().toISOString(),
         })
         .where('id', '=', id)
         // A late failure report must not undo a post that succeeded.

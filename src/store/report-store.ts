@@ -4,6 +4,7 @@
  * DATABASE_URL=postgres://…, with versioned migrations (migrations/).
  */
 import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
+import type { StatusIntentStore } from './status-intent-store.js';
 
 /** A report without its bulky parts, for lists. */
 export interface ReportListItem {
@@ -50,7 +51,7 @@ export interface AnnouncementRecord {
   readonly updatedAt: string;
 }
 
-export interface ReportStore {
+export interface ReportStore extends StatusIntentStore {
   /**
    * Saves an evaluation. One row per (repo, kind, pull request number, deploy SHA): a newer evaluation replaces an
    * older one, an older one arriving late is ignored; concurrent writers never duplicate. Returns the row id.

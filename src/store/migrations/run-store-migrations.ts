@@ -12,11 +12,13 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import type { Logger } from 'pino';
 import type { StoreDatabase, StoreDialect } from '../store-database.js';
 import { createInitialMigration } from './0001-initial.js';
+import { createStatusIntentsMigration } from './0004-status-intents.js';
 
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
   return {
     '0001-initial': createInitialMigration(dialect),
+    '0004-status-intents': createStatusIntentsMigration(dialect),
   };
 }
 
