@@ -9,6 +9,17 @@ import type { EnvOptions } from './read-env-options.js';
 import type { WorkQueue } from './work-queue.js';
 import { CheckFailure } from '../core/check-failure.js';
 import { reportUrl } from '../core/report-path.js';
+import type { Octokit } from '../github/github-history-source.js';
+import { createGitHubStatusSink } from '../github/github-status-sink.js';
+import type { StatusSubject } from '../store/status-intent-store.js';
+import {
+  createDirectStatusOutbox,
+  createIntentStatusOutbox,
+  createLeaseOwners,
+  defaultStatusTiming,
+  type ClosableStatusOutbox,
+  type StatusTiming,
+} from './status-outbox.js';
 
 export interface AppServices {
   readonly env: EnvOptions;
@@ -25,6 +36,34 @@ export interface AppServices {
   readonly announcementResumeIntervalMs?: number;
   /** Aborted when the server shuts down: background loops stop. */
   readonly shutdown?: AbortSignal;
+  /** Status outbox timing (default: pending after STATUS_PENDING_DELAY_MS, 60 s leases, 2 s…60 s retries). */
+  readonly statusTiming?: StatusTiming;
+  /** Lease owner names of this process (one replica id); created by the app when absent. */
+  readonly leaseOwners?: () => string;
+}
+
+/** What a job knows about where it runs: the installation's Octokit and id. */
+export interface JobGitHub {
+  readonly octokit: Octokit;
+  readonly installationId: number | null;
+}
+
+/** The status outbox of one job: recorded intents with a store, straight to GitHub without. */
+export function statusOutboxFor(services: AppServices, github: JobGitHub, repo: RepoRef, subject: StatusSubject): ClosableStatusOutbox {
+  const timing = services.statusTiming ?? { ...defaultStatusTiming, pendingDelayMs: services.env.statusPendingDelayMs };
+  const sink = createGitHubStatusSink(github.octokit, repo);
+  if (!services.store) return createDirectStatusOutbox(sink, { pendingDelayMs: timing.pendingDelayMs, logger: services.logger });
+  return createIntentStatusOutbox({
+    store: services.store,
+    sink,
+    repo,
+    installationId: github.installationId,
+    subject,
+    now: services.now,
+    timing,
+    newOwner: services.leaseOwners ?? createLeaseOwners(),
+    logger: services.logger,
+  });
 }
 
 /** The report page URL for a SHA, or null without PUBLIC_URL. */

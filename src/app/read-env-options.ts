@@ -20,6 +20,12 @@ export interface EnvOptions {
   readonly queueMaxPending: number;
   /** How often the reconciler looks for missed webhooks and interrupted checks; 0 turns it off. */
   readonly reconcileIntervalMs: number;
+  /** Pending is posted only for evaluations that take longer than this (0: at once). */
+  readonly statusPendingDelayMs: number;
+  /** How often recorded status intents are driven to a final status (posts retried, orphans re-evaluated); 0 off. */
+  readonly statusSweepIntervalMs: number;
+  /** How long a graceful stop drains the queue before exiting; the rest stays recorded for the next start. */
+  readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
   /** GitHub web and API base URLs (github.com, or GitHub Enterprise Server via GHE_HOST / GHE_PROTOCOL). */
   readonly githubWebUrl: string;
@@ -47,6 +53,9 @@ const schema = z.object({
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(1000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  STATUS_PENDING_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  STATUS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(25_000),
   LOG_LEVEL: z.string().default('info'),
   GHE_HOST: z.string().optional(),
   GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
@@ -96,6 +105,9 @@ export function readEnvOptions(env: NodeJS.ProcessEnv = process.env): EnvOptions
     queueConcurrency: e.QUEUE_CONCURRENCY,
     queueMaxPending: e.QUEUE_MAX_PENDING,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    statusPendingDelayMs: e.STATUS_PENDING_DELAY_MS,
+    statusSweepIntervalMs: e.STATUS_SWEEP_INTERVAL_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     githubWebUrl,
     githubApiUrl,

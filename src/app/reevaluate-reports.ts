@@ -1,13 +1,11 @@
 /**
  * Re-evaluations that do not come from a GitHub webhook: the report page's "Re-check now" and a JIRA ticket that
- * changed. They need an installation token for the repository, found through the App's own credentials.
+ * changed. They run as background jobs (a smaller share of the queue, see work-queue.ts); the installation is
+ * found through the App's own credentials when the job runs.
  */
 import type { RepoRef } from '../core/domain.js';
-import type { InstallationOctokitFor } from '../github/installation-octokit.js';
 import type { AppServices } from './app-services.js';
-import { runDeployCheck } from './run-deploy-check.js';
-import { runPullRequestCheck } from './run-pull-request-check.js';
-import { jobKeys } from './job-keys.js';
+import type { CheckJobs } from './check-jobs.js';
 
 export interface Reevaluator {
   /** Re-checks what the report of this SHA is about; resolves when the new report is stored. */
@@ -16,20 +14,13 @@ export interface Reevaluator {
   onTicketChanged(key: string): Promise<void>;
 }
 
-export function createReevaluator(services: AppServices, octokitFor: InstallationOctokitFor): Reevaluator {
+export function createReevaluator(services: AppServices, jobs: CheckJobs): Reevaluator {
   async function deploy(repo: RepoRef, trigger: 'recheck' | 'jira', headSha?: string, pullRequest?: { number: number; title: string; url: string | null } | null) {
-    const key = headSha ? jobKeys.deployHead(repo, headSha) : jobKeys.deployRecheck(repo);
-    await services.queue.enqueue(key, async () => {
-      const octokit = await octokitFor(repo);
-      await runDeployCheck(services, octokit, { repo, trigger, ...(headSha ? { headSha } : {}), pullRequest: pullRequest ?? null });
-    }).done;
+    await jobs.enqueue({ kind: 'deploy', repo, installationId: null, trigger, ...(headSha ? { headSha } : {}), pullRequest: pullRequest ?? null }).done;
   }
 
   async function pullRequest(repo: RepoRef, number: number, trigger: 'recheck' | 'jira') {
-    await services.queue.enqueue(jobKeys.pullRequest(repo, number), async () => {
-      const octokit = await octokitFor(repo);
-      await runPullRequestCheck(services, octokit, { repo, number, trigger });
-    }).done;
+    await jobs.enqueue({ kind: 'pull_request', repo, installationId: null, number, trigger }).done;
   }
 
   return {

@@ -19,6 +19,8 @@ export interface Enqueued {
   readonly result: EnqueueResult;
   /** Settles when the job that runs for this key (this one, or a newer one that replaced it) has finished. */
   readonly done: Promise<void>;
+  /** Like `done`, telling whether that job finished without throwing (false also when rejected). */
+  readonly succeeded: Promise<boolean>;
 }
 
 export interface EnqueueOptions {
@@ -50,7 +52,7 @@ export interface WorkQueueOptions {
 
 interface Slot {
   job: () => Promise<void>;
-  waiters: (() => void)[];
+  waiters: ((ok: boolean) => void)[];
   lane: string;
 }
 
@@ -125,14 +127,16 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
   }
 
   async function run(key: string, state: KeyState, slot: Slot): Promise<void> {
+    let ok = false;
     try {
       await slot.job();
+      ok = true;
     } catch (error) {
       options.logger.error({ err: error, key }, 'job failed');
     } finally {
       running -= 1;
       state.running = false;
-      for (const w of slot.waiters) w();
+      for (const w of slot.waiters) w(ok);
       if (state.next) makeReady(key, state.next.lane);
       else keys.delete(key);
       pump();
@@ -141,21 +145,22 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
 
   return {
     enqueue(key, job, enqueueOptions = {}) {
-      let resolveDone!: () => void;
-      const done = new Promise<void>((r) => (resolveDone = r));
+      let resolveDone!: (ok: boolean) => void;
+      const succeeded = new Promise<boolean>((r) => (resolveDone = r));
+      const done = succeeded.then(() => undefined);
       const lane = laneName(enqueueOptions);
       const state = keys.get(key);
       if (state?.next) {
         state.next.job = job;
         state.next.waiters.push(resolveDone);
         options.logger.debug({ key }, 'queued job superseded by a newer one');
-        return { result: 'superseded', done };
+        return { result: 'superseded', done, succeeded };
       }
       const laneCount = pendingByLane.get(lane) ?? 0;
       if (!accepting || pending >= options.maxPending || laneCount >= perLaneCap) {
         options.logger.error({ key, lane, pending, laneCount, accepting }, accepting ? 'work queue full: job rejected' : 'shutting down: job rejected');
-        resolveDone();
-        return { result: 'rejected', done };
+        resolveDone(false);
+        return { result: 'rejected', done, succeeded };
       }
       pending += 1;
       pendingByLane.set(lane, laneCount + 1);
@@ -167,7 +172,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
         makeReady(key, lane);
       }
       pump();
-      return { result: 'queued', done };
+      return { result: 'queued', done, succeeded };
     },
     onIdle() {
       if (running === 0 && pending === 0) return Promise.resolve();

@@ -12,6 +12,7 @@ import { readEnvOptions, type EnvOptions } from '../../src/app/read-env-options.
 import { createWorkQueue, type WorkQueue } from '../../src/app/work-queue.js';
 import type { AppServices } from '../../src/app/app-services.js';
 import type { Reconciler } from '../../src/app/reconcile-missed-work.js';
+import type { StatusIntentSweeper } from '../../src/app/sweep-status-intents.js';
 import { createJiraTransport } from '../../src/jira/jira-transport.js';
 import { createJiraTicketSource } from '../../src/jira/jira-ticket-source.js';
 import type { ReportStore } from '../../src/store/report-store.js';
@@ -33,6 +34,8 @@ export interface Harness {
   readonly env: EnvOptions;
   /** The sweep that re-checks missed or interrupted work (its timer is off in tests: call runOnce). */
   readonly reconciler: Reconciler;
+  /** The sweep that drives recorded status intents to a final status (its timer is off in tests: call runOnce). */
+  readonly intentSweeper: StatusIntentSweeper;
   /** Delivers a signed webhook and waits until the queued work is done. Returns the HTTP status. */
   deliver(event: string, payload: unknown, options?: { signature?: string | null; wait?: boolean }): Promise<number>;
   stop(): Promise<void>;
@@ -74,6 +77,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     JIRA_TIMEOUT_MS: '2000',
     WEB_AUTH: 'off',
     RECONCILE_INTERVAL_MS: '0',
+    STATUS_SWEEP_INTERVAL_MS: '0',
+    // Pending at once, so tests see it without waiting; tests of the delay set their own.
+    STATUS_PENDING_DELAY_MS: '0',
     ...options.env,
   });
   const queue = createWorkQueue({ concurrency: 2, maxPending: 100, logger });
@@ -104,7 +110,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log: logger,
   });
   let reconciler: Reconciler | null = null;
-  await server.load(createDeployCheckerApp(services, { onReady: (ready) => (reconciler = ready.reconciler) }));
+  let intentSweeper: StatusIntentSweeper | null = null;
+  await server.load(
+    createDeployCheckerApp(services, {
+      onReady: (ready) => {
+        reconciler = ready.reconciler;
+        intentSweeper = ready.intentSweeper;
+      },
+    }),
+  );
   const http = await server.start();
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -114,6 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     queue,
     env,
     reconciler: reconciler!,
+    intentSweeper: intentSweeper!,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const signature = opts.signature === undefined ? await sign(WEBHOOK_SECRET, body) : opts.signature;
