@@ -126,15 +126,23 @@ export function createLeaseOwners(): () => string {
 export function createIntentStatusOutbox(options: IntentOutboxOptions): ClosableStatusOutbox {
   const { store, timing, now, logger } = options;
   const closers = new Set<() => void>();
+  const direct = createDirectStatusOutbox(options.sink, { pendingDelayMs: timing.pendingDelayMs, logger });
   return {
     async open(sha, context): Promise<OwedStatus> {
       const owner = options.newOwner();
       const lease = () => ({ owner, until: new Date(now().getTime() + timing.leaseMs) });
-      const intent = await store.beginStatusEvaluation(
-        { repo: options.repo, sha, context, installationId: options.installationId, subject: options.subject },
-        lease(),
-        now(),
-      );
+      let intent: StatusIntent;
+      try {
+        intent = await store.beginStatusEvaluation(
+          { repo: options.repo, sha, context, installationId: options.installationId, subject: options.subject },
+          lease(),
+          now(),
+        );
+      } catch (err) {
+        // The store is down: the status still goes to GitHub, as before the outbox (a store failure never blocks it).
+        logger.error({ err, sha, context }, 'could not record the status intent: posting directly');
+        return direct.open(sha, context);
+      }
       const renew = setInterval(() => {
         store.renewStatusIntentLease(intent.id, lease()).catch((err: unknown) => logger.warn({ err }, 'could not renew a status lease'));
       }, Math.max(1, Math.floor(timing.leaseMs / 3)));
@@ -169,6 +177,7 @@ export function createIntentStatusOutbox(options: IntentOutboxOptions): Closable
     close() {
       for (const stop of closers) stop();
       closers.clear();
+      direct.close();
     },
   };
 }
