@@ -79,6 +79,17 @@ export function createStatusIntentSweeper(
     return true;
   }
 
+  /** No Octokit for the installation (GitHub down, App uninstalled): the intent is retried later, not every sweep. */
+  async function backOff(intent: StatusIntent, error: unknown): Promise<void> {
+    if (!store) return;
+    const owner = newOwner();
+    const lease = { owner, until: new Date(now().getTime() + timing.leaseMs) };
+    const claimed = intent.desired !== null ? await store.claimStatusPost(intent.id, lease, now()) : await store.claimStatusEvaluation(intent.id, lease, now());
+    if (!claimed) return;
+    const reason = error instanceof Error ? error.message : String(error);
+    await store.markStatusAttemptFailed(intent.id, owner, reason, new Date(now().getTime() + timing.retryDelayMs(claimed.attempts)), now());
+  }
+
   async function sweep(): Promise<IntentSweepResult> {
     if (!store) return { posted: 0, failed: 0, reevaluated: 0 };
     let posted = 0;
@@ -97,6 +108,7 @@ export function createStatusIntentSweeper(
       } catch (err) {
         failed += 1;
         log.warn({ err, repo: repoKey(intent.repo), sha: intent.sha, context: intent.context }, 'status intent not driven (GitHub down? App uninstalled?)');
+        await backOff(intent, err).catch((backoffError: unknown) => log.warn({ err: backoffError }, 'could not schedule the retry of a status intent'));
       }
     }
     if (posted || failed || reevaluated) log.info({ posted, failed, reevaluated }, 'status intents swept');

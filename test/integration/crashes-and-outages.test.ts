@@ -123,6 +123,33 @@ describe('crashes and outages', () => {
     expect(await harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 0, reevaluated: 0 });
   });
 
+  it('an owed status whose installation token GitHub refuses is retried with backoff, not on every sweep', async () => {
+    const gh = mockGitHub(target);
+    const jira = mockJiraCloud(JIRA_URL);
+    const first = await startApp();
+    expectEvaluation(gh, jira);
+    gh.branch('deploy', HEAD);
+    nock(GITHUB_API).post(`/repos/acme/shop/statuses/${HEAD}`).times(2).reply(502, { message: 'Bad Gateway' });
+    await pushToDeploy(first.harness);
+    await first.harness.stop();
+    await first.store.close();
+    open = open.filter((app) => app !== first);
+
+    // A new process: its first token request fails (GitHub still down).
+    offsetMs = 60_000;
+    const second = await startApp();
+    nock(GITHUB_API).post(`/app/installations/${target.installationId}/access_tokens`).reply(502, { message: 'Bad Gateway' });
+    expect(await second.harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 1, reevaluated: 0 });
+    // The next sweep, seconds later, does not hammer GitHub (strict nock: no request is expected) …
+    expect(await second.harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 0, reevaluated: 0 });
+    // … and once the retry time has come, the status is posted.
+    offsetMs = 5 * 60_000;
+    gh.installationToken();
+    gh.status(HEAD, 1);
+    expect(await second.harness.intentSweeper.runOnce()).toEqual({ posted: 1, failed: 0, reevaluated: 0 });
+    expect(gh.statuses.at(-1)).toMatchObject({ sha: HEAD, ...SUCCESS });
+  });
+
   it('a redelivery of a finished push posts nothing: no pending, no duplicate final', async () => {
     const gh = mockGitHub(target);
     const jira = mockJiraCloud(JIRA_URL);
