@@ -12,6 +12,8 @@ export interface Reevaluator {
   recheckReport(repo: RepoRef, sha: string): Promise<void>;
   /** Re-checks the newest deploy report and the open pull requests that reference the ticket (not awaited). */
   onTicketChanged(key: string): Promise<void>;
+  /** Resolves when every ticket-change re-check started so far has finished (tests and shutdown await it). */
+  idle(): Promise<void>;
 }
 
 export function createReevaluator(services: AppServices, jobs: CheckJobs): Reevaluator {
@@ -23,6 +25,22 @@ export function createReevaluator(services: AppServices, jobs: CheckJobs): Reeva
     await jobs.enqueue({ kind: 'pull_request', repo, installationId: null, number, trigger }).done;
   }
 
+  const inFlight = new Set<Promise<void>>();
+
+  async function ticketChanged(key: string): Promise<void> {
+    if (!services.store) return;
+    const latest = await services.store.latestReportsForTicket(key);
+    services.logger.info({ key, reports: latest.length }, 'JIRA ticket changed: re-checking the reports that contain it');
+    await Promise.all(
+      latest.map((item) =>
+        (item.kind === 'pull_request' && item.pullRequestNumber !== null
+          ? pullRequest(item.repo, item.pullRequestNumber, 'jira')
+          : deploy(item.repo, 'jira')
+        ).catch((err: unknown) => services.logger.error({ err, key, repo: item.repo }, 're-check after a JIRA change failed')),
+      ),
+    );
+  }
+
   return {
     async recheckReport(repo, sha) {
       const report = services.store ? await services.store.getReport(repo, sha) : null;
@@ -31,18 +49,14 @@ export function createReevaluator(services: AppServices, jobs: CheckJobs): Reeva
       else await deploy(repo, 'recheck', sha, report.pullRequest);
     },
 
-    async onTicketChanged(key) {
-      if (!services.store) return;
-      const latest = await services.store.latestReportsForTicket(key);
-      services.logger.info({ key, reports: latest.length }, 'JIRA ticket changed: re-checking the reports that contain it');
-      await Promise.all(
-        latest.map((item) =>
-          (item.kind === 'pull_request' && item.pullRequestNumber !== null
-            ? pullRequest(item.repo, item.pullRequestNumber, 'jira')
-            : deploy(item.repo, 'jira')
-          ).catch((err: unknown) => services.logger.error({ err, key, repo: item.repo }, 're-check after a JIRA change failed')),
-        ),
-      );
+    onTicketChanged(key) {
+      const running = ticketChanged(key).finally(() => inFlight.delete(running));
+      inFlight.add(running);
+      return running;
+    },
+
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },
   };
 }

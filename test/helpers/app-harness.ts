@@ -12,6 +12,7 @@ import { readEnvOptions, type EnvOptions } from '../../src/app/read-env-options.
 import { createWorkQueue, type WorkQueue } from '../../src/app/work-queue.js';
 import type { AppServices } from '../../src/app/app-services.js';
 import type { Reconciler } from '../../src/app/reconcile-missed-work.js';
+import type { Reevaluator } from '../../src/app/reevaluate-reports.js';
 import type { StatusIntentSweeper } from '../../src/app/sweep-status-intents.js';
 import { createJiraTransport } from '../../src/jira/jira-transport.js';
 import { createJiraTicketSource } from '../../src/jira/jira-ticket-source.js';
@@ -36,6 +37,8 @@ export interface Harness {
   readonly reconciler: Reconciler;
   /** The sweep that drives recorded status intents to a final status (its timer is off in tests: call runOnce). */
   readonly intentSweeper: StatusIntentSweeper;
+  /** Web and JIRA re-checks: `idle()` resolves when the ticket-change re-checks started so far are done. */
+  readonly reevaluator: Reevaluator;
   /** Delivers a signed webhook and waits until the queued work is done. Returns the HTTP status. */
   deliver(event: string, payload: unknown, options?: { signature?: string | null; wait?: boolean }): Promise<number>;
   stop(): Promise<void>;
@@ -111,11 +114,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   });
   let reconciler: Reconciler | null = null;
   let intentSweeper: StatusIntentSweeper | null = null;
+  let reevaluator: Reevaluator | null = null;
   await server.load(
     createDeployCheckerApp(services, {
       onReady: (ready) => {
         reconciler = ready.reconciler;
         intentSweeper = ready.intentSweeper;
+        reevaluator = ready.reevaluator;
       },
     }),
   );
@@ -129,6 +134,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env,
     reconciler: reconciler!,
     intentSweeper: intentSweeper!,
+    reevaluator: reevaluator!,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const signature = opts.signature === undefined ? await sign(WEBHOOK_SECRET, body) : opts.signature;

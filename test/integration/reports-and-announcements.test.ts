@@ -40,12 +40,9 @@ afterEach(async () => {
 
 const commit = (n: number, message: string): FakeCommit => ({ sha: fakeSha(`ra-c${n}`), message });
 
-async function waitFor(condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
+/** Waits for the re-checks a JIRA webhook started (the webhook answers before they run). */
+async function jiraRechecksDone(): Promise<void> {
+  await harness.reevaluator.idle();
   await harness.queue.onIdle();
 }
 
@@ -104,15 +101,14 @@ describe('reports and JIRA-driven re-checks', () => {
     const delivery = randomUUID();
     const res = await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { id: delivery });
     expect(res.status).toBeLessThan(300);
-    await waitFor(() => gh.statuses.length === 3, 'the re-check');
+    await jiraRechecksDone();
     // The head already shows a final status: the re-check never turns it back to pending, it posts the new outcome.
     expect(gh.statuses.slice(2).map((s) => [s.state, s.description])).toEqual([['success', 'All clear: 1 ticket ready, 1 commit checked']]);
     expect(await store.getReport({ owner: 'acme', repo: 'shop' }, HEAD)).toMatchObject({ state: 'success', trigger: 'jira' });
 
     // The same delivery again: one re-evaluation only.
     expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { id: delivery })).status).toBeLessThan(300);
-    await new Promise((r) => setTimeout(r, 100));
-    await harness.queue.onIdle();
+    await jiraRechecksDone();
     expect(gh.statuses).toHaveLength(3);
   });
 });
