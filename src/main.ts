@@ -17,6 +17,8 @@ import { unconfiguredTicketSource } from './app/app-services.js';
 import { describeEffectiveConfig } from './app/describe-effective-config.js';
 import { createAppMetrics } from './app/app-metrics.js';
 import { createInstrumentedOctokit } from './app/instrumented-octokit.js';
+import { createGracefulShutdown } from './app/graceful-shutdown.js';
+import { parseDatabaseUrl } from './store/database-url.js';
 import { createJiraTransport } from './jira/jira-transport.js';
 import { createJiraTicketSource } from './jira/jira-ticket-source.js';
 import { createReportStore } from './store/create-report-store.js';
@@ -79,6 +81,11 @@ async function main(): Promise<void> {
   if (!options.jira) logger.warn('JIRA_BASE_URL is not set: every deploy check will end in an error status until it is');
   if (!options.publicUrl) logger.warn('PUBLIC_URL is not set: commit statuses will carry no link to the report page');
   const store = await createReportStore({ databaseUrl: options.databaseUrl, logger });
+  if (parseDatabaseUrl(options.databaseUrl).dialect === 'sqlite') {
+    // One process per SQLite file: a lease still held was its predecessor's, which died (kill -9, power loss).
+    const released = await store.releaseAllStatusLeases(new Date());
+    if (released > 0) logger.warn({ released }, 'took over status intents left by a process that did not stop cleanly');
+  }
   const queue = createWorkQueue({ concurrency: options.queueConcurrency, maxPending: options.queueMaxPending, logger });
   const metrics = createAppMetrics();
   metrics.observe({ queueDepth: () => queue.size });
@@ -152,29 +159,18 @@ async function main(): Promise<void> {
   }, HEALTH_WATCH_MS);
   healthWatch.unref();
 
-  let shuttingDown = false;
-  const shutdown = async (signal: string) => {
-    if (shuttingDown) {
-      logger.info({ signal }, 'already shutting down');
-      return;
-    }
-    shuttingDown = true;
-    logger.info({ signal, deadlineMs: s.shutdownTimeoutMs }, 'shutting down: finishing queued work');
-    const deadline = setTimeout(() => {
-      logger.warn({ pending: queue.size }, 'shutdown deadline reached: unfinished work is left to the reconciler at the next start');
-      process.exit(0);
-    }, s.shutdownTimeoutMs);
-    deadline.unref();
-    clearInterval(healthWatch);
-    stopping.abort();
-    await server.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the HTTP server failed'));
-    await queue.onIdle();
-    await store.close();
-    logger.info('stopped');
-    process.exit(0);
-  };
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  createGracefulShutdown({
+    timeoutMs: s.shutdownTimeoutMs,
+    exit: (code) => process.exit(code),
+    logger,
+    steps: [
+      { name: 'stop background loops', run: () => (clearInterval(healthWatch), stopping.abort()) },
+      { name: 'stop accepting jobs', run: () => queue.stopAccepting() },
+      { name: 'stop the HTTP server', run: () => server.stop() },
+      { name: 'drain the queue', run: () => queue.onIdle() },
+      { name: 'close the store', run: () => store.close() },
+    ],
+  }).install();
 }
 
 main().catch((error: unknown) => {

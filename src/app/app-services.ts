@@ -10,6 +10,17 @@ import type { WorkQueue } from './work-queue.js';
 import type { AppMetrics } from './app-metrics.js';
 import { CheckFailure } from '../core/check-failure.js';
 import { reportUrl } from '../core/report-path.js';
+import type { Octokit } from '../github/github-history-source.js';
+import { createGitHubStatusSink } from '../github/github-status-sink.js';
+import type { StatusSubject } from '../store/status-intent-store.js';
+import {
+  createDirectStatusOutbox,
+  createIntentStatusOutbox,
+  createLeaseOwners,
+  defaultStatusTiming,
+  type ClosableStatusOutbox,
+  type StatusTiming,
+} from './status-outbox.js';
 
 export interface AppServices {
   readonly env: EnvOptions;
@@ -28,6 +39,39 @@ export interface AppServices {
   readonly shutdown?: AbortSignal;
   /** Prometheus metrics (src/app/app-metrics.ts); absent in tests that do not look at them. */
   readonly metrics?: AppMetrics;
+  /** Status outbox timing (default: pending after STATUS_PENDING_DELAY_MS, 60 s leases, 2 s…60 s retries). */
+  readonly statusTiming?: StatusTiming;
+  /** Lease owner names of this process (one replica id); created by the app when absent. */
+  readonly leaseOwners?: () => string;
+}
+
+/** What a job knows about where it runs: the installation's Octokit and id. */
+export interface JobGitHub {
+  readonly octokit: Octokit;
+  readonly installationId: number | null;
+}
+
+/** Outbox timing: the services' own (tests), else the defaults with the environment's delay and lease. */
+export function statusTimingOf(services: AppServices): StatusTiming {
+  return services.statusTiming ?? { ...defaultStatusTiming, pendingDelayMs: services.env.statusPendingDelayMs, leaseMs: services.env.statusLeaseMs };
+}
+
+/** The status outbox of one job: recorded intents with a store, straight to GitHub without. */
+export function statusOutboxFor(services: AppServices, github: JobGitHub, repo: RepoRef, subject: StatusSubject): ClosableStatusOutbox {
+  const timing = statusTimingOf(services);
+  const sink = createGitHubStatusSink(github.octokit, repo);
+  if (!services.store) return createDirectStatusOutbox(sink, { pendingDelayMs: timing.pendingDelayMs, logger: services.logger });
+  return createIntentStatusOutbox({
+    store: services.store,
+    sink,
+    repo,
+    installationId: github.installationId,
+    subject,
+    now: services.now,
+    timing,
+    newOwner: services.leaseOwners ?? createLeaseOwners(),
+    logger: services.logger,
+  });
 }
 
 /** The report page URL for a SHA, or null without PUBLIC_URL. */

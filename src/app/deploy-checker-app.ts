@@ -1,27 +1,21 @@
 /**
- * The Probot application function. Webhook handlers only parse the payload and enqueue a job: the work happens in
- * the bounded queue, recomputing from the current state of GitHub and JIRA (a webhook is a hint, not the truth).
+ * The Probot application function. Webhook handlers only parse the payload and enqueue a job (data: repository,
+ * installation, what to check — src/app/check-jobs.ts): the work happens in the bounded, fair queue, recomputing
+ * from the current state of GitHub and JIRA (a webhook is a hint, not the truth).
  */
 import type { ApplicationFunction } from 'probot';
-import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-config.js';
-import { createInstallationOctokitFor } from '../github/installation-octokit.js';
-import { createDeployAnnouncer, type DeployAnnouncer } from '../slack/deploy-announcer.js';
+import { createInstallationOctokits } from '../github/installation-octokit.js';
+import { createDeployAnnouncer } from '../slack/deploy-announcer.js';
 import { startAnnouncementResumer } from '../slack/announcement-resume-loop.js';
 import { defaultAnnouncementBackoff } from '../core/slack-announcement/announcement-retry-policy.js';
-import { createAnnouncementContentSource, handleDeploySignal, loadRecordedAnnouncement, type AnnouncementContentSource } from './announce-deploys.js';
+import { createAnnouncementContentSource, loadRecordedAnnouncement } from './announce-deploys.js';
 import { createReevaluator, type Reevaluator } from './reevaluate-reports.js';
 import { createReconciler, type Reconciler } from './reconcile-missed-work.js';
+import { createStatusIntentSweeper, type StatusIntentSweeper } from './sweep-status-intents.js';
 import { createWebHandler } from '../web/web-handler.js';
 import { webAuthWarning } from '../web/web-auth-config.js';
 import { createFrontHandler, runBeforeProbotHandlers } from '../web/front-handler.js';
 import { startWebSessionPruner } from '../web/session-pruner.js';
-import type { Octokit } from '../github/github-history-source.js';
-import { commentOnIssue, reactToComment, userCanWrite } from '../github/github-pull-requests.js';
-import type { AppServices } from './app-services.js';
-import { runDeployCheck } from './run-deploy-check.js';
-import { runPullRequestCheck } from './run-pull-request-check.js';
-import type { RepoRef } from '../core/domain.js';
-import { jobKeys, repoKey } from './job-keys.js';
 import type { z } from 'zod';
 import {
   checkWebhookPayload,
@@ -32,48 +26,29 @@ import {
   WebhookPayloadError,
 } from '../github/webhook-payload-schemas.js';
 import { createGitHubDeliveryGate } from './github-delivery-gate.js';
-import { createSeenSet } from './bounded-seen-set.js';
+import type { AppServices } from './app-services.js';
+import { createLeaseOwners } from './status-outbox.js';
+import { createCheckJobs, type Announcements } from './check-jobs.js';
+import { repoKey } from './job-keys.js';
+
+export type { Announcements } from './check-jobs.js';
 
 export const RECHECK_COMMAND = /^\s*\/deploy-checker\s+recheck\b/i;
 
-export interface Announcements {
-  readonly announcer: DeployAnnouncer;
-  readonly content: AnnouncementContentSource;
+/** The webhook payload's installation id (every App webhook has one; null only for hand-made payloads). */
+const installationIdOf = (payload: { installation?: { id?: number } | null }): number | null => payload.installation?.id ?? null;
+
+export interface AppReady {
+  readonly reevaluator: Reevaluator;
+  readonly reconciler: Reconciler;
+  readonly intentSweeper: StatusIntentSweeper;
 }
 
-/** A push: deploy-branch pushes are checked; production pushes re-check the deploy (its diff changed) and are announced. */
-async function handleBranchPush(
-  services: AppServices,
-  announcements: Announcements | null,
-  octokit: Octokit,
-  event: { repo: RepoRef; branch: string; payload: { after: string } },
-): Promise<void> {
-  const { repo, branch } = event;
-  const configResult: RepoConfigResult = await loadRepoConfig(octokit, repo);
-  const branches = configResult.ok ? configResult.config.branches : configResult.branches;
-  if (branch !== branches.deploy && branch !== branches.production) {
-    services.logger.debug({ repo: repoKey(repo), branch }, 'push to a branch that is neither deploy nor production: ignored');
-    return;
-  }
-  services.logger.info({ repo: repoKey(repo), branch, after: event.payload.after }, 'push: checking the deploy');
-  try {
-    await runDeployCheck(services, octokit, { repo, trigger: 'push', configResult });
-  } catch (err) {
-    // e.g. GitHub refused the status: logged; the reconciler re-checks later. It must not cost the announcement.
-    services.logger.error({ err, repo: repoKey(repo), branch }, 'deploy check failed');
-  }
-  if (branch === branches.production && announcements && services.store) {
-    await handleDeploySignal(services, { ...announcements, store: services.store }, octokit, { name: 'push', payload: event.payload, repo, configResult });
-  }
-}
-
-export function createDeployCheckerApp(services: AppServices, hooks: { onReady?: (ready: { reevaluator: Reevaluator; reconciler: Reconciler }) => void } = {}): ApplicationFunction {
-  const enqueuePullRequest = (octokit: Octokit, repo: RepoRef, number: number, trigger: 'pull_request' | 'recheck') =>
-    services.queue.enqueue(jobKeys.pullRequest(repo, number), () => runPullRequestCheck(services, octokit, { repo, number, trigger }));
+export function createDeployCheckerApp(givenServices: AppServices, hooks: { onReady?: (ready: AppReady) => void } = {}): ApplicationFunction {
+  // One replica id for this process's leases on status intents.
+  const services: AppServices = { ...givenServices, leaseOwners: givenServices.leaseOwners ?? createLeaseOwners() };
 
   const deliveries = createGitHubDeliveryGate({ store: services.store, now: services.now, logger: services.logger });
-  // "Only writers can recheck" is said once per user and pull request (in-process: after a restart, once more).
-  const recheckRefusals = createSeenSet(10_000);
 
   /** The webhook edge: a payload without the shape its event promises is answered 400 (logged), never enqueued. */
   const validPayload = <T>(context: { id: string; name: string; payload: unknown }, schema: z.ZodType<T>): T => {
@@ -92,8 +67,26 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
   return (app, { addHandler }) => {
     const publicUrl = services.env.publicUrl ?? `http://localhost:${services.env.server.port}`;
     runBeforeProbotHandlers(app, createFrontHandler({ publicUrl, webhookPath: services.env.server.webhookPath, logger: services.logger }));
-    const octokitFor = createInstallationOctokitFor(app);
-    const reevaluator = createReevaluator(services, octokitFor);
+    const octokits = createInstallationOctokits(app);
+    let announcements: Announcements | null = null;
+    if (services.slack && services.store) {
+      const content = createAnnouncementContentSource(services);
+      const announcer = createDeployAnnouncer({
+        store: services.store,
+        slack: services.slack,
+        jiraWriter: services.jiraWriter ?? null,
+        clock: { now: services.now },
+        logger: services.logger,
+        leaseMs: 120_000,
+        backoff: defaultAnnouncementBackoff,
+        loadAnnouncementContent: loadRecordedAnnouncement(services, content, octokits.forRepo),
+      });
+      announcements = { announcer, content };
+      const resumer = startAnnouncementResumer({ announcer, intervalMs: services.announcementResumeIntervalMs ?? 60_000, logger: services.logger });
+      services.shutdown?.addEventListener('abort', () => void resumer.stop(), { once: true });
+    }
+    const jobs = createCheckJobs(services, octokits, announcements);
+    const reevaluator = createReevaluator(services, jobs);
     if (services.store) {
       const warning = webAuthWarning(services.env.web);
       if (warning) services.logger.warn(warning);
@@ -111,26 +104,11 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       );
       startWebSessionPruner({ store: services.store, intervalMs: 15 * 60_000, logger: services.logger, now: services.now, ...(services.shutdown ? { shutdown: services.shutdown } : {}) });
     }
-    let announcements: Announcements | null = null;
-    if (services.slack && services.store) {
-      const content = createAnnouncementContentSource(services);
-      const announcer = createDeployAnnouncer({
-        store: services.store,
-        slack: services.slack,
-        jiraWriter: services.jiraWriter ?? null,
-        clock: { now: services.now },
-        logger: services.logger,
-        leaseMs: 120_000,
-        backoff: defaultAnnouncementBackoff,
-        loadAnnouncementContent: loadRecordedAnnouncement(services, content, octokitFor),
-      });
-      announcements = { announcer, content };
-      const resumer = startAnnouncementResumer({ announcer, intervalMs: services.announcementResumeIntervalMs ?? 60_000, logger: services.logger });
-      services.shutdown?.addEventListener('abort', () => void resumer.stop(), { once: true });
-    }
-    const reconciler = createReconciler(services, octokitFor, { intervalMs: services.env.reconcileIntervalMs });
+    const reconciler = createReconciler(services, octokits.forRepo, jobs, { intervalMs: services.env.reconcileIntervalMs });
+    const intentSweeper = createStatusIntentSweeper(services, octokits, jobs, { intervalMs: services.env.statusSweepIntervalMs });
     services.shutdown?.addEventListener('abort', () => void reconciler.stop(), { once: true });
-    hooks.onReady?.({ reevaluator, reconciler });
+    services.shutdown?.addEventListener('abort', () => void intentSweeper.stop(), { once: true });
+    hooks.onReady?.({ reevaluator, reconciler, intentSweeper });
 
     app.onAny(async (context) => {
       services.metrics?.webhookDeliveries.inc({ event: context.name });
@@ -140,12 +118,13 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       if (!announcements || !services.store) return;
       const payload = validPayload(context, deploymentStatusWebhookPayload);
       if (!(await firstDelivery(context))) return;
-      const repo = context.repo();
-      const store = services.store;
-      const octokit = context.octokit as unknown as Octokit;
-      services.queue.enqueue(jobKeys.deploymentAnnouncement(repo, payload.deployment.sha), () =>
-        handleDeploySignal(services, { ...announcements!, store }, octokit, { name: 'deployment_status', payload, repo }),
-      );
+      jobs.enqueue({
+        kind: 'deployment_status',
+        repo: context.repo(),
+        installationId: installationIdOf(payload),
+        sha: payload.deployment.sha,
+        payload: payload as unknown as Record<string, unknown>,
+      });
     });
 
     app.on('push', async (context) => {
@@ -161,8 +140,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
         return;
       }
       const branch = payload.ref.slice('refs/heads/'.length);
-      const octokit = context.octokit as unknown as Octokit;
-      services.queue.enqueue(jobKeys.branch(repo, branch), () => handleBranchPush(services, announcements, octokit, { repo, branch, payload }));
+      jobs.enqueue({ kind: 'push', repo, installationId: installationIdOf(payload), branch, payload: payload as unknown as { after: string } });
     });
 
     app.on(
@@ -186,7 +164,7 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
           }
         }
         if (!(await firstDelivery(context))) return;
-        enqueuePullRequest(context.octokit as unknown as Octokit, context.repo(), payload.pull_request.number, 'pull_request');
+        jobs.enqueue({ kind: 'pull_request', repo: context.repo(), installationId: installationIdOf(payload), number: payload.pull_request.number, trigger: 'pull_request' });
       },
     );
 
@@ -195,28 +173,14 @@ export function createDeployCheckerApp(services: AppServices, hooks: { onReady?:
       if (!payload.issue.pull_request || !RECHECK_COMMAND.test(payload.comment.body)) return;
       if (payload.comment.user?.type === 'Bot') return;
       if (!(await firstDelivery(context))) return;
-      const repo = context.repo();
-      const octokit = context.octokit as unknown as Octokit;
-      const login = payload.comment.user?.login ?? '';
-      const number = payload.issue.number;
-      const commentId = payload.comment.id;
       // Permission lookup and reaction run in the queue too: the webhook is answered at once.
-      services.queue.enqueue(jobKeys.recheckComment(repo, commentId), async () => {
-        if (!(await userCanWrite(octokit, repo, login))) {
-          if (!recheckRefusals.add(`${repoKey(repo)}#${number}@${login.toLowerCase()}`)) {
-            services.logger.info({ repo: repoKey(repo), pr: number, login }, 'recheck from a non-writer, already answered on this pull request: no reply');
-            return;
-          }
-          await commentOnIssue(
-            octokit,
-            repo,
-            number,
-            `@${login} thanks for asking! Only people with write access to this repository can ask deploy-checker for a recheck. The check also runs again on every push, and when the linked JIRA tickets change.`,
-          );
-          return;
-        }
-        await reactToComment(octokit, repo, commentId, 'eyes');
-        enqueuePullRequest(octokit, repo, number, 'recheck');
+      jobs.enqueue({
+        kind: 'recheck_comment',
+        repo: context.repo(),
+        installationId: installationIdOf(payload),
+        number: payload.issue.number,
+        commentId: payload.comment.id,
+        login: payload.comment.user?.login ?? '',
       });
     });
   };

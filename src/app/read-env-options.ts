@@ -40,6 +40,12 @@ export interface EnvOptions {
   readonly queueMaxPending: number;
   /** How often the reconciler looks for missed webhooks and interrupted checks; 0 turns it off. */
   readonly reconcileIntervalMs: number;
+  /** Pending is posted only for evaluations that take longer than this (0: at once). */
+  readonly statusPendingDelayMs: number;
+  /** How often recorded status intents are driven to a final status (posts retried, orphans re-evaluated); 0 off. */
+  readonly statusSweepIntervalMs: number;
+  /** How long an evaluation or a post holds its status intent (renewed while it runs); a dead replica's work is taken over after it. */
+  readonly statusLeaseMs: number;
   readonly logLevel: string;
   /** GitHub web and API base URLs (github.com, or GitHub Enterprise Server via GHE_HOST / GHE_PROTOCOL). */
   readonly githubWebUrl: string;
@@ -77,6 +83,9 @@ const schema = z.object({
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(1000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  STATUS_PENDING_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
+  STATUS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  STATUS_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   GHE_HOST: z.string().optional(),
   GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
@@ -153,6 +162,9 @@ export function readEnvOptions(env: Readonly<Record<string, string | undefined>>
     queueConcurrency: e.QUEUE_CONCURRENCY,
     queueMaxPending: e.QUEUE_MAX_PENDING,
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
+    statusPendingDelayMs: e.STATUS_PENDING_DELAY_MS,
+    statusSweepIntervalMs: e.STATUS_SWEEP_INTERVAL_MS,
+    statusLeaseMs: e.STATUS_LEASE_MS,
     logLevel: e.LOG_LEVEL,
     githubWebUrl,
     githubApiUrl,

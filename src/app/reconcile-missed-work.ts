@@ -11,9 +11,8 @@ import { createGitHubHistorySource } from '../github/github-history-source.js';
 import type { InstallationOctokitFor } from '../github/installation-octokit.js';
 import { loadRepoConfig } from '../github/load-repo-config.js';
 import type { AppServices } from './app-services.js';
-import { runDeployCheck } from './run-deploy-check.js';
-import { runPullRequestCheck } from './run-pull-request-check.js';
-import { jobKeys, repoKey } from './job-keys.js';
+import type { CheckJobs } from './check-jobs.js';
+import { repoKey } from './job-keys.js';
 
 const openPullsSchema = z.array(z.object({ number: z.number().int(), head: z.object({ sha: z.string() }) }).loose());
 
@@ -28,7 +27,7 @@ export interface Reconciler {
   stop(): Promise<void>;
 }
 
-export function createReconciler(services: AppServices, octokitFor: InstallationOctokitFor, options: { intervalMs: number }): Reconciler {
+export function createReconciler(services: AppServices, octokitFor: InstallationOctokitFor, jobs: CheckJobs, options: { intervalMs: number }): Reconciler {
   const { store, logger } = services;
   const log = logger.child({ component: 'reconciler' });
   let running: Promise<ReconcileResult> | null = null;
@@ -48,9 +47,7 @@ export function createReconciler(services: AppServices, octokitFor: Installation
       const current = report && report.kind === 'deploy' && report.productionSha === productionHead && report.state !== 'error';
       if (!current) {
         queued.push(`${repoKey(repo)} deploy ${deployHead.slice(0, 7)}`);
-        services.queue.enqueue(jobKeys.branch(repo, config.branches.deploy), () =>
-          runDeployCheck(services, octokit, { repo, trigger: 'reconcile', headSha: deployHead, configResult }).then(() => undefined),
-        );
+        jobs.enqueue({ kind: 'deploy', repo, installationId: null, trigger: 'reconcile', headSha: deployHead, configResult });
       }
     }
     const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', per_page: 100 });
@@ -58,7 +55,7 @@ export function createReconciler(services: AppServices, octokitFor: Installation
       const report = await store.getReport(repo, pr.head.sha);
       if (report && report.state !== 'error') continue;
       queued.push(`${repoKey(repo)} #${pr.number}`);
-      services.queue.enqueue(jobKeys.pullRequest(repo, pr.number), () => runPullRequestCheck(services, octokit, { repo, number: pr.number, trigger: 'reconcile' }));
+      jobs.enqueue({ kind: 'pull_request', repo, installationId: null, number: pr.number, trigger: 'reconcile' });
     }
   }
 

@@ -1,16 +1,16 @@
 /**
  * The deploy-check job of one repository: read the config, then run the core's checkDeploy with the GitHub,
- * JIRA and store edges. An invalid config ends in an error status on the deploy head, never a crash or a silent
- * default.
+ * JIRA and store edges and the status outbox. An invalid config ends in an error status on the deploy head, never
+ * a crash or a silent default.
  */
 import type { DeployReport, RepoRef, ReportTrigger } from '../core/domain.js';
-import { checkDeploy } from '../core/check-deploy.js';
+import { checkDeploy, settleWith } from '../core/check-deploy.js';
 import { buildErrorReport } from '../core/report/build-deploy-report.js';
 import { defaultRepoConfig, type RepoConfig } from '../core/config/repo-config-schema.js';
-import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
-import { createGitHubStatusSink } from '../github/github-status-sink.js';
+import { createGitHubHistorySource } from '../github/github-history-source.js';
 import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-config.js';
-import { reportUrlFor, type AppServices } from './app-services.js';
+import type { StatusSubject } from '../store/status-intent-store.js';
+import { reportUrlFor, statusOutboxFor, type AppServices, type JobGitHub } from './app-services.js';
 
 export interface DeployJob {
   readonly repo: RepoRef;
@@ -22,26 +22,32 @@ export interface DeployJob {
   readonly configResult?: RepoConfigResult;
 }
 
+/** What an orphaned status intent re-runs: the release pull request's check for its head, else the deploy check. */
+const subjectOf = (pullRequest: DeployReport['pullRequest'] | undefined): StatusSubject =>
+  pullRequest ? { kind: 'pull_request', number: pullRequest.number } : { kind: 'deploy' };
+
 export async function postConfigError(
   services: AppServices,
-  octokit: Octokit,
+  github: JobGitHub,
   job: { repo: RepoRef; trigger: ReportTrigger; sha: string; context: string; error: string; pullRequest?: DeployReport['pullRequest'] },
   branches: { deploy: string; production: string },
 ): Promise<void> {
-  const report = buildErrorReport(
-    { repo: job.repo, trigger: job.trigger, evaluatedAt: services.now().toISOString(), pullRequest: job.pullRequest ?? null },
-    { productionBranch: branches.production, deployBranch: branches.deploy, productionSha: null, deploySha: job.sha, error: job.error },
-  );
-  if (services.store) await services.store.saveReport(report).catch((err) => services.logger.error({ err }, 'could not store the report'));
-  await createGitHubStatusSink(octokit, job.repo).setStatus(job.sha, {
-    state: 'error',
-    description: report.statusDescription,
-    context: job.context,
-    targetUrl: reportUrlFor(services.env)(job.repo, job.sha),
-  });
+  const outbox = statusOutboxFor(services, github, job.repo, subjectOf(job.pullRequest));
+  try {
+    const owed = await outbox.open(job.sha, job.context);
+    const report = buildErrorReport(
+      { repo: job.repo, trigger: job.trigger, evaluatedAt: services.now().toISOString(), pullRequest: job.pullRequest ?? null },
+      { productionBranch: branches.production, deployBranch: branches.deploy, productionSha: null, deploySha: job.sha, error: job.error },
+    );
+    if (services.store) await services.store.saveReport(report).catch((err) => services.logger.error({ err }, 'could not store the report'));
+    await settleWith(owed, report, reportUrlFor(services.env)(job.repo, job.sha))(report.state, report.statusDescription);
+  } finally {
+    outbox.close();
+  }
 }
 
-export async function runDeployCheck(services: AppServices, octokit: Octokit, job: DeployJob): Promise<DeployReport | null> {
+export async function runDeployCheck(services: AppServices, github: JobGitHub, job: DeployJob): Promise<DeployReport | null> {
+  const { octokit } = github;
   const configResult = job.configResult ?? (await loadRepoConfig(octokit, job.repo));
   const history = createGitHubHistorySource(octokit, job.repo);
   if (!configResult.ok) {
@@ -50,7 +56,7 @@ export async function runDeployCheck(services: AppServices, octokit: Octokit, jo
     if (sha) {
       await postConfigError(
         services,
-        octokit,
+        github,
         { repo: job.repo, trigger: job.trigger, sha, context: defaultRepoConfig.status.context, error: configResult.error, pullRequest: job.pullRequest ?? null },
         configResult.branches,
       );
@@ -58,16 +64,21 @@ export async function runDeployCheck(services: AppServices, octokit: Octokit, jo
     return null;
   }
   const config: RepoConfig = configResult.config;
-  return checkDeploy(
-    {
-      history,
-      tickets: services.tickets,
-      status: createGitHubStatusSink(octokit, job.repo),
-      reports: services.store,
-      reportUrl: reportUrlFor(services.env),
-      now: services.now,
-      logger: services.logger,
-    },
-    { repo: job.repo, config, trigger: job.trigger, ...(job.headSha ? { headSha: job.headSha } : {}), pullRequest: job.pullRequest ?? null },
-  );
+  const outbox = statusOutboxFor(services, github, job.repo, subjectOf(job.pullRequest));
+  try {
+    return await checkDeploy(
+      {
+        history,
+        tickets: services.tickets,
+        status: outbox,
+        reports: services.store,
+        reportUrl: reportUrlFor(services.env),
+        now: services.now,
+        logger: services.logger,
+      },
+      { repo: job.repo, config, trigger: job.trigger, ...(job.headSha ? { headSha: job.headSha } : {}), pullRequest: job.pullRequest ?? null },
+    );
+  } finally {
+    outbox.close();
+  }
 }

@@ -5,19 +5,19 @@
 import type { RepoRef, ReportTrigger } from '../core/domain.js';
 import { checkPullRequest } from '../core/check-pull-request.js';
 import { defaultRepoConfig } from '../core/config/repo-config-schema.js';
-import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
-import { createGitHubStatusSink } from '../github/github-status-sink.js';
+import { createGitHubHistorySource } from '../github/github-history-source.js';
 import { fetchPullRequest } from '../github/github-pull-requests.js';
 import { loadRepoConfig } from '../github/load-repo-config.js';
-import { reportUrlFor, type AppServices } from './app-services.js';
+import { reportUrlFor, statusOutboxFor, type AppServices, type JobGitHub } from './app-services.js';
 import { postConfigError, runDeployCheck } from './run-deploy-check.js';
 
 export async function runPullRequestCheck(
   services: AppServices,
-  octokit: Octokit,
+  github: JobGitHub,
   job: { repo: RepoRef; number: number; trigger: ReportTrigger },
 ): Promise<void> {
   const { repo } = job;
+  const { octokit } = github;
   const pr = await fetchPullRequest(octokit, repo, job.number);
   if (!pr || pr.state !== 'open') {
     services.logger.debug({ repo, pr: job.number }, 'pull request gone or closed: nothing to check');
@@ -27,26 +27,31 @@ export async function runPullRequestCheck(
   const pullRequest = { number: pr.number, title: pr.title, url: pr.url };
   if (!configResult.ok) {
     const error = { repo, trigger: job.trigger, sha: pr.headSha, error: configResult.error, pullRequest };
-    await postConfigError(services, octokit, { ...error, context: defaultRepoConfig.status.prContext }, configResult.branches);
+    await postConfigError(services, github, { ...error, context: defaultRepoConfig.status.prContext }, configResult.branches);
     if (pr.baseRef === configResult.branches.production) {
-      await postConfigError(services, octokit, { ...error, context: defaultRepoConfig.status.context }, configResult.branches);
+      await postConfigError(services, github, { ...error, context: defaultRepoConfig.status.context }, configResult.branches);
     }
     return;
   }
   const { config } = configResult;
-  await checkPullRequest(
-    {
-      history: createGitHubHistorySource(octokit, repo),
-      tickets: services.tickets,
-      status: createGitHubStatusSink(octokit, repo),
-      reports: services.store,
-      reportUrl: reportUrlFor(services.env),
-      now: services.now,
-      logger: services.logger,
-    },
-    { repo, config, trigger: job.trigger, pr },
-  );
+  const outbox = statusOutboxFor(services, github, repo, { kind: 'pull_request', number: pr.number });
+  try {
+    await checkPullRequest(
+      {
+        history: createGitHubHistorySource(octokit, repo),
+        tickets: services.tickets,
+        status: outbox,
+        reports: services.store,
+        reportUrl: reportUrlFor(services.env),
+        now: services.now,
+        logger: services.logger,
+      },
+      { repo, config, trigger: job.trigger, pr },
+    );
+  } finally {
+    outbox.close();
+  }
   if (pr.baseRef === config.branches.production) {
-    await runDeployCheck(services, octokit, { repo, trigger: job.trigger, headSha: pr.headSha, pullRequest, configResult });
+    await runDeployCheck(services, github, { repo, trigger: job.trigger, headSha: pr.headSha, pullRequest, configResult });
   }
 }

@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { DeployRange, DeployReport, ReportTrigger, RepoRef } from './domain.js';
 import type { RepoConfig } from './config/repo-config-schema.js';
-import type { HistorySource, ReportSink, StatusSink, TicketSource } from './ports.js';
+import type { HistorySource, OwedStatus, ReportSink, StatusOutbox, TicketSource } from './ports.js';
 import { createKeyMatcher, summarizeDeployKeysYielding, type KeyMatcher } from './jira-keys/extract-jira-keys.js';
 import { buildDeployReportYielding, buildErrorReport } from './report/build-deploy-report.js';
 import { pendingDescription } from './report/status-description.js';
@@ -17,7 +17,8 @@ export interface DeployCheckDeps {
   readonly history: HistorySource;
   /** Null: ticket checks are skipped (the CLI without JIRA settings). */
   readonly tickets: TicketSource | null;
-  readonly status: StatusSink | null;
+  /** Where the head's status goes (null: nowhere, the CLI). */
+  readonly status: StatusOutbox | null;
   readonly reports: ReportSink | null;
   /** Builds the report page URL for a SHA, or null when PUBLIC_URL is not set. */
   readonly reportUrl: (repo: RepoRef, sha: string) => string | null;
@@ -57,9 +58,8 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     return null;
   }
   const targetUrl = deps.reportUrl(repo, deploySha);
-  const setStatus = async (state: 'pending' | 'success' | 'failure' | 'error', description: string) => {
-    if (deps.status) await deps.status.setStatus(deploySha, { state, description, context, targetUrl });
-  };
+  // Recorded before anything is evaluated: from here on the head's final status is owed.
+  const owed = deps.status ? await deps.status.open(deploySha, context) : null;
   const ctx = { repo, trigger: req.trigger, evaluatedAt: deps.now().toISOString(), pullRequest: req.pullRequest ?? null };
 
   let productionSha: string | null = null;
@@ -69,7 +69,7 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     productionSha = await productionRead;
     if (!productionSha) throw new CheckFailure(`production branch "${productionBranch}" not found`, 'github');
     const base = productionSha;
-    const compared = await deps.history.compare(base, deploySha, (total) => setStatus('pending', pendingDescription(total)));
+    const compared = await deps.history.compare(base, deploySha, (total) => owed?.progress(pendingDescription(total), targetUrl));
     range = { productionBranch, deployBranch, productionSha: base, deploySha, ...compared };
     const matcher = await resolveKeyMatcher(config, deps.tickets);
     const summary = await summarizeDeployKeysYielding(range.commits, matcher);
@@ -83,9 +83,16 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     log.warn({ err: error }, 'deploy check could not be completed');
     report = buildErrorReport(ctx, { productionBranch, deployBranch, productionSha, deploySha, error: failureReason(error), range });
   }
-  await storeAndPostFinal(deps, report, setStatus, log);
+  await storeAndPostFinal(deps, report, settleWith(owed, report, targetUrl), log);
   log.info({ sha: deploySha, state: report.state, findings: report.findings.length, commits: report.commits.length }, 'deploy checked');
   return report;
+}
+
+/** The final status of a report, through the owed status (null: nowhere). */
+export function settleWith(owed: OwedStatus | null, report: DeployReport, targetUrl: string | null) {
+  return async (state: DeployReport['state'], description: string): Promise<void> => {
+    await owed?.settle({ state, description, targetUrl }, `${report.productionSha}...${report.deploySha}`, report.evaluatedAt);
+  };
 }
 
 /**

@@ -6,7 +6,7 @@
 import type { DeployReport, ReportTrigger, RepoRef } from './domain.js';
 import type { RepoConfig } from './config/repo-config-schema.js';
 import type { DeployCheckDeps } from './check-deploy.js';
-import { resolveKeyMatcher, storeAndPostFinal } from './check-deploy.js';
+import { resolveKeyMatcher, settleWith, storeAndPostFinal } from './check-deploy.js';
 import { buildErrorReport } from './report/build-deploy-report.js';
 import { pendingDescription } from './report/status-description.js';
 import { failureReason } from './check-failure.js';
@@ -33,16 +33,15 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
   const context = config.status.prContext;
   const log = deps.logger.child({ repo: `${repo.owner}/${repo.repo}`, check: 'pull_request', pr: pr.number, trigger: req.trigger });
   const targetUrl = deps.reportUrl(repo, pr.headSha);
-  const setStatus = async (state: 'pending' | 'success' | 'failure' | 'error', description: string, url: string | null = targetUrl) => {
-    if (deps.status) await deps.status.setStatus(pr.headSha, { state, description, context, targetUrl: url });
-  };
+  // Recorded before anything is evaluated: from here on the head's final status is owed.
+  const owed = deps.status ? await deps.status.open(pr.headSha, context) : null;
 
   const ctx = { repo, trigger: req.trigger, evaluatedAt: deps.now().toISOString() };
   const exemption = pullRequestExemption(pr, config);
   if (exemption) {
     // Stored too, so that the head counts as checked (the reconciler does not re-check it).
     const exempt = buildExemptPullRequestReport(ctx, pr, exemption);
-    await storeAndPostFinal(deps, exempt, (state, description) => setStatus(state, description, null), log);
+    await storeAndPostFinal(deps, exempt, settleWith(owed, exempt, null), log);
     log.info({ exemption }, 'pull request exempt from the ticket check');
     return { exempt: exemption };
   }
@@ -52,7 +51,7 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
   try {
     baseSha = await deps.history.resolveRef(pr.baseRef);
     const base = baseSha ?? pr.baseRef;
-    const compared = await deps.history.compare(base, pr.headSha, (total) => setStatus('pending', pendingDescription(total)));
+    const compared = await deps.history.compare(base, pr.headSha, (total) => owed?.progress(pendingDescription(total), targetUrl));
     const matcher = await resolveKeyMatcher(config, deps.tickets);
     const prKeys = await pullRequestKeysYielding(pr, compared.commits, matcher);
     const tickets = prKeys.keys.length && deps.tickets ? await deps.tickets.fetchTickets(prKeys.keys, config.jira.fields) : new Map();
@@ -77,7 +76,7 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
       ),
     };
   }
-  await storeAndPostFinal(deps, report, (state, description) => setStatus(state, description), log);
+  await storeAndPostFinal(deps, report, settleWith(owed, report, targetUrl), log);
   log.info({ sha: pr.headSha, state: report.state, findings: report.findings.length }, 'pull request checked');
   return { report };
 }

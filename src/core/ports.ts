@@ -24,6 +24,30 @@ export interface StatusSink {
   setStatus(sha: string, status: { state: CommitState; description: string; context: string; targetUrl: string | null }): Promise<void>;
 }
 
+export type FinalCommitState = Exclude<CommitState, 'pending'>;
+
+/**
+ * The status outbox: a head's owed final status is recorded before anything is evaluated or posted, so a crash or
+ * an outage never leaves it pending (the app's sweep finishes what was recorded).
+ */
+export interface StatusOutbox {
+  /** Records that `sha` owes a final status under `context`; call before evaluating. */
+  open(sha: string, context: string): Promise<OwedStatus>;
+}
+
+export interface OwedStatus {
+  /**
+   * Progress ("Checking N commits…"): shown as `pending` only when the evaluation outlasts a short delay and no
+   * final status was posted for the head yet (a final status is never turned back to pending). Never waits for GitHub.
+   */
+  progress(description: string, targetUrl: string | null): void;
+  /**
+   * The outcome: recorded, then posted unless GitHub already shows exactly this. `fingerprint` names the inputs
+   * (e.g. production and deploy SHAs), `evaluatedAt` orders evaluations (an older one never replaces a newer one).
+   */
+  settle(status: { state: FinalCommitState; description: string; targetUrl: string | null }, fingerprint: string | null, evaluatedAt: string): Promise<void>;
+}
+
 export interface TicketFieldConfig {
   readonly riskAssessment: string;
   readonly postDeployChecks: string;

@@ -1,14 +1,83 @@
-/** An installation-authenticated Octokit for a repository, found with the App's own JWT (no webhook needed). */
+/**
+ * Installation-authenticated Octokits built with the App's own credentials (`app.auth(installationId)`), never the
+ * webhook's `context.octokit`: Probot gives each installation's Octokit its own throttle id, so the one-write-a-
+ * second pacing and the retries are per installation, not shared by the whole app. One Octokit per installation is
+ * cached (bounded, least recently used first out); its token renews itself.
+ */
 import type { Probot } from 'probot';
 import type { RepoRef } from '../core/domain.js';
 import type { Octokit } from './github-history-source.js';
 
 export type InstallationOctokitFor = (repo: RepoRef) => Promise<Octokit>;
 
-export function createInstallationOctokitFor(app: Probot): InstallationOctokitFor {
-  return async (repo) => {
+export interface InstallationOctokits {
+  /** The Octokit of an installation (the webhook payload's `installation.id`). */
+  forInstallation(installationId: number): Promise<Octokit>;
+  /** The installation of a repository, looked up with the App's JWT (cached). */
+  installationIdFor(repo: RepoRef): Promise<number>;
+  /** The Octokit for a repository whose installation is not known yet. */
+  forRepo: InstallationOctokitFor;
+}
+
+const DEFAULT_MAX_CACHED = 500;
+
+/** A small LRU map: Map keeps insertion order, so the first key is the least recently used. */
+function boundedCache<K, V>(max: number) {
+  const map = new Map<K, V>();
+  return {
+    get(key: K): V | undefined {
+      const value = map.get(key);
+      if (value !== undefined) {
+        map.delete(key);
+        map.set(key, value);
+      }
+      return value;
+    },
+    set(key: K, value: V): void {
+      map.delete(key);
+      map.set(key, value);
+      if (map.size > max) map.delete(map.keys().next().value as K);
+    },
+    delete(key: K): void {
+      map.delete(key);
+    },
+  };
+}
+
+export function createInstallationOctokits(app: Pick<Probot, 'auth'>, options: { maxCached?: number } = {}): InstallationOctokits {
+  const max = options.maxCached ?? DEFAULT_MAX_CACHED;
+  const octokits = boundedCache<number, Promise<Octokit>>(max);
+  const installations = boundedCache<string, number>(max * 4);
+
+  const forInstallation = (installationId: number): Promise<Octokit> => {
+    const cached = octokits.get(installationId);
+    if (cached) return cached;
+    const created = (app.auth(installationId) as Promise<unknown> as Promise<Octokit>).catch((error: unknown) => {
+      octokits.delete(installationId); // not cached: the next call tries again
+      throw error;
+    });
+    octokits.set(installationId, created);
+    return created;
+  };
+
+  const installationIdFor = async (repo: RepoRef): Promise<number> => {
+    const name = `${repo.owner}/${repo.repo}`.toLowerCase();
+    const known = installations.get(name);
+    if (known !== undefined) return known;
     const appOctokit = await app.auth();
     const { data } = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { ...repo });
-    return (await app.auth(data.id)) as unknown as Octokit;
+    installations.set(name, data.id);
+    return data.id;
   };
+
+  return {
+    forInstallation,
+    installationIdFor,
+    forRepo: async (repo) => forInstallation(await installationIdFor(repo)),
+  };
+}
+
+/** The Octokit for a repository (kept for callers that only know the repository). */
+export function createInstallationOctokitFor(app: Probot): InstallationOctokitFor {
+  return createInstallationOctokits(app).forRepo;
 }

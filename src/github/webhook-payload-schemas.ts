@@ -12,11 +12,15 @@ const repository = z.looseObject({
 
 const positiveInteger = z.number().int().positive();
 
+/** The App installation the delivery is for: jobs get that installation's Octokit. */
+const installation = z.looseObject({ id: positiveInteger }).nullish();
+
 export const pushWebhookPayload = z.looseObject({
   ref: z.string().min(1),
   after: z.string(),
   deleted: z.boolean().optional(),
   repository,
+  installation,
 });
 
 export const pullRequestWebhookPayload = z.looseObject({
@@ -24,6 +28,7 @@ export const pullRequestWebhookPayload = z.looseObject({
   pull_request: z.looseObject({ number: positiveInteger }),
   changes: z.record(z.string(), z.unknown()).optional(),
   repository,
+  installation,
 });
 
 export const issueCommentWebhookPayload = z.looseObject({
@@ -34,12 +39,14 @@ export const issueCommentWebhookPayload = z.looseObject({
     user: z.looseObject({ login: z.string(), type: z.string().optional() }).nullable().optional(),
   }),
   repository,
+  installation,
 });
 
 export const deploymentStatusWebhookPayload = z.looseObject({
   deployment: z.looseObject({ sha: z.string().min(1) }),
   deployment_status: z.looseObject({ state: z.string() }),
   repository,
+  installation,
 });
 
 /** A webhook payload that does not have the shape its event promises. `status` makes @octokit/webhooks answer 400. */

@@ -22,6 +22,8 @@ export interface CreateReportStoreOptions {
   /** DATABASE_URL; absent or empty → ./data/deploy-checker.sqlite. */
   readonly databaseUrl?: string;
   readonly logger: Logger;
+  /** The store's clock for created/updated times (tests inject one). */
+  readonly now?: () => Date;
 }
 
 export async function createReportStore(options: CreateReportStoreOptions): Promise<ReportStore> {
@@ -81,5 +83,5 @@ export async function createReportStore(options: CreateReportStoreOptions): Prom
       return { ok: false, reason: `store unreachable: ${error instanceof Error ? error.message : String(error)}` };
     }
   };
-  return { ...createKyselyReportStore(db), checkHealth };
+  return { ...createKyselyReportStore(db, options.now ? { now: options.now } : {}), checkHealth };
 }

@@ -13,6 +13,7 @@ import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore
 import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
 import { createKyselySessionStore } from './kysely-session-store.js';
 import { createKyselyDeliveryStore } from './kysely-delivery-store.js';
+import { createKyselyStatusIntentStore } from './kysely-status-intent-store.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -39,14 +40,17 @@ type ListRow = Pick<Selectable<ReportsTable>, (typeof LIST_COLUMNS)[number]>;
 
 type AnnouncementRow = Selectable<AnnouncementsTable>;
 
-export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportStore, 'checkHealth'> {
+export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { now?: () => Date } = {}): Omit<ReportStore, 'checkHealth'> {
+  const clock = options.now ?? (() => new Date());
   const listColumnsOf = (table: 'reports') => LIST_COLUMNS.map((column) => `${table}.${column}` as const);
 
   return {
     ...createKyselySessionStore(db),
     ...createKyselyDeliveryStore(db),
+    ...createKyselyStatusIntentStore(db),
+
     async saveReport(report: DeployReport): Promise<number> {
-      const now = new Date().toISOString();
+      const now = clock().toISOString();
       const identity = {
         owner: report.repo.owner,
         repo: report.repo.repo,
@@ -223,7 +227,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportS
     },
 
     async createAnnouncement(input) {
-      const now = new Date().toISOString();
+      const now = clock().toISOString();
       const inserted = await db
         .insertInto('announcements')
         .values({
@@ -285,7 +289,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportS
           last_error: null,
           lease_until: null,
           next_attempt_at: null,
-          updated_at: new Date().toISOString(),
+          updated_at: clock().toISOString(),
         })
         .where('id', '=', id)
         .execute();
@@ -299,7 +303,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>): Omit<ReportS
           last_error: error.slice(0, MAX_ERROR_LENGTH),
           lease_until: null,
           next_attempt_at: storedTime(nextAttemptAt, 'nextAttemptAt'),
-          updated_at: new Date().toISOString(),
+          updated_at: clock().toISOString(),
         })
         .where('id', '=', id)
         // A late failure report must not undo a post that succeeded.

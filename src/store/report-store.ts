@@ -6,6 +6,7 @@
 import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
 import type { WebSessionStore } from './session-store.js';
 import type { DeliveryStore } from './delivery-store.js';
+import type { StatusIntentStore } from './status-intent-store.js';
 
 /** A report without its bulky parts, for lists. */
 export interface ReportListItem {
@@ -55,7 +56,7 @@ export interface AnnouncementRecord {
 /** Whether the store can serve: reachable, migrated, and (SQLite) still the file that was opened. */
 export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ReportStore extends WebSessionStore, DeliveryStore {
+export interface ReportStore extends WebSessionStore, DeliveryStore, StatusIntentStore {
   /** Reachability, migrations and file identity; never throws. For /readyz and the health watch. */
   checkHealth(): Promise<StoreHealth>;
 

@@ -123,6 +123,7 @@ describe('npm start', () => {
         DATABASE_URL: 'sqlite::memory:',
         PORT: String(appPort),
         HOST: '127.0.0.1',
+        STATUS_PENDING_DELAY_MS: '0',
         LOG_LEVEL: 'info',
         NO_SMEE_SETUP: 'true',
       },

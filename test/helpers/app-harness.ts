@@ -12,6 +12,8 @@ import { readEnvOptions, type EnvOptions } from '../../src/app/read-env-options.
 import { createWorkQueue, type WorkQueue } from '../../src/app/work-queue.js';
 import type { AppServices } from '../../src/app/app-services.js';
 import type { Reconciler } from '../../src/app/reconcile-missed-work.js';
+import type { Reevaluator } from '../../src/app/reevaluate-reports.js';
+import type { StatusIntentSweeper } from '../../src/app/sweep-status-intents.js';
 import { createJiraTransport } from '../../src/jira/jira-transport.js';
 import { createJiraTicketSource } from '../../src/jira/jira-ticket-source.js';
 import type { ReportStore } from '../../src/store/report-store.js';
@@ -40,6 +42,10 @@ export interface Harness {
    * delivery (a random X-GitHub-Delivery) unless `deliveryId` is given.
    */
   deliver(event: string, payload: unknown, options?: { signature?: string | null; wait?: boolean; deliveryId?: string }): Promise<number>;
+  /** The sweep that drives recorded status intents to a final status (its timer is off in tests: call runOnce). */
+  readonly intentSweeper: StatusIntentSweeper;
+  /** Web and JIRA re-checks: `idle()` resolves when the ticket-change re-checks started so far are done. */
+  readonly reevaluator: Reevaluator;
   stop(): Promise<void>;
 }
 
@@ -81,13 +87,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     JIRA_TIMEOUT_MS: '2000',
     WEB_AUTH: 'off',
     RECONCILE_INTERVAL_MS: '0',
+    STATUS_SWEEP_INTERVAL_MS: '0',
+    // Pending at once, so tests see it without waiting; tests of the delay set their own.
+    STATUS_PENDING_DELAY_MS: '0',
     ...options.env,
   });
   const workQueue = createWorkQueue({ concurrency: 2, maxPending: 100, logger });
   const enqueued: string[] = [];
   const queue: WorkQueue = {
-    enqueue: (key, job) => (enqueued.push(key), workQueue.enqueue(key, job)),
+    enqueue: (key, job, options) => (enqueued.push(key), workQueue.enqueue(key, job, options)),
     onIdle: () => workQueue.onIdle(),
+    stopAccepting: () => workQueue.stopAccepting(),
     get size() {
       return workQueue.size;
     },
@@ -119,7 +129,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     log: logger,
   });
   let reconciler: Reconciler | null = null;
-  await server.load(createDeployCheckerApp(services, { onReady: (ready) => (reconciler = ready.reconciler) }));
+  let intentSweeper: StatusIntentSweeper | null = null;
+  let reevaluator: Reevaluator | null = null;
+  await server.load(
+    createDeployCheckerApp(services, {
+      onReady: (ready) => {
+        reconciler = ready.reconciler;
+        intentSweeper = ready.intentSweeper;
+        reevaluator = ready.reevaluator;
+      },
+    }),
+  );
   const http = await server.start();
   const address = http.address();
   const port = typeof address === 'object' && address ? address.port : 0;
@@ -130,6 +150,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     env,
     reconciler: reconciler!,
     enqueued,
+    intentSweeper: intentSweeper!,
+    reevaluator: reevaluator!,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const signature = opts.signature === undefined ? await sign(WEBHOOK_SECRET, body) : opts.signature;

@@ -115,7 +115,7 @@ describe('reconciler', () => {
     openPulls([]);
     gh.branch('production', NEW_PROD);
     gh.compare(NEW_PROD, HEAD, []);
-    gh.status(HEAD, 2);
+    gh.status(HEAD, 1); // the head shows a final status: no pending over it
     await harness.reconciler.runOnce();
     await harness.queue.onIdle();
     expect(gh.statuses.at(-1)).toMatchObject({ state: 'success', description: 'Nothing to deploy: no commits ahead of production' });
@@ -137,7 +137,7 @@ describe('reconciler', () => {
     openPulls([]);
     gh.branch('production', PROD);
     gh.compare(PROD, HEAD, [commit(1, 'PROJ-1: login')]);
-    gh.status(HEAD, 2);
+    gh.status(HEAD, 1); // the head shows a final status (error): no pending over it
     jira.bulkfetch([readyTicket('PROJ-1')]);
     await harness.reconciler.runOnce();
     await harness.queue.onIdle();

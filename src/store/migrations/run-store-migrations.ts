@@ -14,6 +14,7 @@ import type { StoreDatabase, StoreDialect } from '../store-database.js';
 import { createInitialMigration } from './0001-initial.js';
 import { createWebSessionsMigration } from './0002-web-sessions.js';
 import { createDeliveriesMigration } from './0003-deliveries.js';
+import { createStatusIntentsMigration } from './0004-status-intents.js';
 
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -21,6 +22,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0001-initial': createInitialMigration(dialect),
     '0002-web-sessions': createWebSessionsMigration(dialect),
     '0003-deliveries': createDeliveriesMigration(dialect),
+    '0004-status-intents': createStatusIntentsMigration(dialect),
   };
 }
 
