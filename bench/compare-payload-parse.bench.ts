@@ -2,11 +2,13 @@
  * Micro-benchmark (`node --import tsx bench/compare-payload-parse.bench.ts`, part of `npm run bench`): the CPU of reading the commits of a
  * 10,000-commit deploy from GitHub, REST compare (100 pages of 100 commits, every field GitHub sends for a commit,
  * `files: []`: a lower bound) versus GraphQL history (100 pages of `history(first: 100)` asking only for oid,
- * message, author name/date/login and parent oids). Each side: JSON.parse of the response bodies (what octokit
- * does), then our zod schema and mapping to CommitInfo. Same commits, same messages. CPU time (process.cpuUsage)
+ * message, author name/date/login and parent oids). Each side: JSON.parse of the response bodies, then our zod
+ * schema and mapping to CommitInfo; and the REST pages parsed the way octokit's request parses a body
+ * (json-with-bigint's JSONParse). Same commits, same messages. CPU time (process.cpuUsage)
  * per pass, median of RUNS after a warm-up; bytes on the wire. Prints a Markdown table.
  */
 import { z } from 'zod';
+import { JSONParse } from 'json-with-bigint';
 import { comparePageSchema } from '../src/github/github-history-source.js';
 
 const RUNS = Number(process.env['BENCH_RUNS'] ?? 7);
@@ -169,10 +171,23 @@ const graphql = measure(Array.from({ length: PAGES }, (_, i) => graphqlPage(i + 
   })),
 );
 
+/** What octokit's request does with a JSON body (json-with-bigint, to keep integers beyond 2^53) versus JSON.parse. */
+function octokitParse(bodies: string[]) {
+  const run = () => {
+    for (const b of bodies) JSONParse(b);
+  };
+  run();
+  const xs: number[] = [];
+  for (let i = 0; i < RUNS; i++) xs.push(cpuMs(run));
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+const restOctokitParseMs = octokitParse(Array.from({ length: PAGES }, (_, i) => restPage(i + 1)));
+
 const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
 console.log(`${PAGES} pages × ${PER_PAGE} commits, CPU ms (median of ${RUNS}), Node ${process.version}\n`);
 console.log('| source | bytes | JSON.parse | JSON.parse + zod + mapping | commits |');
 console.log('|---|---:|---:|---:|---:|');
 console.log(`| REST compare (full commit objects, files: []) | ${mb(rest.bytes)} MB | ${rest.parseMs.toFixed(0)} ms | ${rest.fullMs.toFixed(0)} ms | ${rest.commits} |`);
 console.log(`| GraphQL history (oid, message, author, parents) | ${mb(graphql.bytes)} MB | ${graphql.parseMs.toFixed(0)} ms | ${graphql.fullMs.toFixed(0)} ms | ${graphql.commits} |`);
+console.log(`| REST compare, parsed by octokit (json-with-bigint JSONParse) | ${mb(rest.bytes)} MB | ${restOctokitParseMs.toFixed(0)} ms | |`);
 console.log(`\nGraphQL / REST: bytes ${(graphql.bytes / rest.bytes).toFixed(2)}, parse + zod CPU ${(graphql.fullMs / rest.fullMs).toFixed(2)}.`);
