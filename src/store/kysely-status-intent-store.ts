@@ -4,6 +4,7 @@
  * posted statuses are stored as canonical JSON text (fixed key order), so "posted equals desired" is a text
  * comparison in SQL.
  */
+import { sql } from 'kysely';
 import type { ColumnType, ExpressionBuilder, Generated, Kysely, Selectable } from 'kysely';
 import type { StoreDatabase } from './store-database.js';
 import {
@@ -82,16 +83,22 @@ export function createKyselyStatusIntentStore(storeDb: Kysely<StoreDatabase>): S
           updated_at: nowIso,
         })
         .onConflict((oc) =>
-          oc.columns(['owner', 'repo', 'sha', 'context']).doUpdateSet((eb) => ({
-            installation_id: eb.fn.coalesce(eb.ref('excluded.installation_id'), eb.ref('status_intents.installation_id')),
-            subject: eb.ref('excluded.subject'),
-            desired: null,
-            desired_fingerprint: null,
-            next_attempt_at: null,
-            lease_owner: eb.ref('excluded.lease_owner'),
-            lease_until: eb.ref('excluded.lease_until'),
-            updated_at: eb.ref('excluded.updated_at'),
-          })),
+          oc.columns(['owner', 'repo', 'sha', 'context']).doUpdateSet((eb) => {
+            // Another worker holding a live lease on a recorded outcome may be posting it right now: the new
+            // evaluation leaves that lease alone (taking it would let both post the same status). It still runs,
+            // and its outcome is posted by whoever holds the intent next (its own settle, or the sweep).
+            const posting = sql<boolean>`(status_intents.desired is not null and status_intents.lease_until is not null and status_intents.lease_until > ${nowIso})`;
+            return {
+              installation_id: eb.fn.coalesce(eb.ref('excluded.installation_id'), eb.ref('status_intents.installation_id')),
+              subject: eb.ref('excluded.subject'),
+              desired: null,
+              desired_fingerprint: null,
+              next_attempt_at: null,
+              lease_owner: sql<string | null>`case when ${posting} then status_intents.lease_owner else excluded.lease_owner end`,
+              lease_until: sql<string | null>`case when ${posting} then status_intents.lease_until else excluded.lease_until end`,
+              updated_at: eb.ref('excluded.updated_at'),
+            };
+          }),
         )
         .returningAll()
         .executeTakeFirstOrThrow();

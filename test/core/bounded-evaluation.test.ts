@@ -119,7 +119,9 @@ describe('the yielding variants', () => {
     const report = await buildDeployReportYielding(ctx, { range: range(commits), config: config(), matcher, tickets: null });
     done = true;
     expect(report.truncatedMessages).toHaveLength(10);
-    expect(turns).toBeGreaterThan(1);
+    // A synchronous evaluation gives setImmediate no turn at all (awaits of settled promises are microtasks); how
+    // many slices a run takes depends on the machine's speed, so at least one turn is what can be asserted.
+    expect(turns).toBeGreaterThan(0);
   });
 
   it('runStepsYielding with sliceMs 0 yields after every step', async () => {

@@ -84,7 +84,8 @@ it('no secret or token reaches the log: sign-in, signed GitHub webhook with GitH
   gh.compare(PROD, HEAD, [{ sha: fakeSha('logscan-c1'), message: 'PROJ-1: add login' }]);
   gh.status(HEAD, 2);
   jira.fields();
-  jira.bulkfetch([readyTicket('PROJ-1')]);
+  // Both pushes' checks read PROJ-1 (a failing pending POST no longer aborts the second one).
+  jira.bulkfetch([readyTicket('PROJ-1')], 2);
   expect(await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD }))).toBe(200);
   expect(gh.statuses.map((s) => s.state)).toEqual(['pending', 'success']);
 
