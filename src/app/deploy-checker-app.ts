@@ -57,9 +57,22 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
     services.logger.warn({ deliveryId: context.id, event: context.name, problems: checked.problems }, 'webhook refused with 400: malformed payload');
     throw new WebhookPayloadError(`malformed ${context.name} payload: ${checked.problems.join('; ')}`);
   };
-  /** False for a delivery (X-GitHub-Delivery) handled before: GitHub redeliveries and replays are acted on once. */
-  const firstDelivery = async (context: { id: string; name: string }): Promise<boolean> => {
-    if (await deliveries.firstDelivery(context.id, context.name)) return true;
+  /**
+   * False for a delivery (X-GitHub-Delivery) handled before: GitHub redeliveries and replays are acted on once. A
+   * first delivery also records its repository, so that the reconciler checks it even before it has a report.
+   */
+  const firstDelivery = async (context: { id: string; name: string; payload: unknown }): Promise<boolean> => {
+    if (await deliveries.firstDelivery(context.id, context.name)) {
+      const payload = context.payload as { repository?: { name?: string; owner?: { login?: string } }; installation?: { id?: number } | null };
+      const owner = payload.repository?.owner?.login;
+      const repo = payload.repository?.name;
+      if (services.store && owner && repo) {
+        await services.store
+          .rememberRepository({ owner, repo }, payload.installation?.id ?? null, services.now())
+          .catch((err: unknown) => services.logger.warn({ err }, 'could not record the repository for the reconciler'));
+      }
+      return true;
+    }
     services.logger.info({ deliveryId: context.id, event: context.name }, 'webhook delivery seen before: ignored');
     return false;
   };

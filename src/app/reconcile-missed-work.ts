@@ -61,7 +61,12 @@ export function createReconciler(services: AppServices, octokitFor: Installation
 
   async function sweep(): Promise<ReconcileResult> {
     if (!store) return { repositories: 0, queued: [], failed: [] };
-    const repos = (await store.listRepositories()).map((r) => r.repo);
+    // Repositories with a report, and those a webhook was received for that have none yet (a first push whose job
+    // was only queued when the process died).
+    const byKey = new Map<string, RepoRef>();
+    for (const r of await store.listRepositories()) byKey.set(repoKey(r.repo).toLowerCase(), r.repo);
+    for (const r of await store.listKnownRepositories()) byKey.set(repoKey(r.repo).toLowerCase(), r.repo);
+    const repos = [...byKey.values()];
     const queued: string[] = [];
     const failed: string[] = [];
     for (const repo of repos) {

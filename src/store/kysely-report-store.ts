@@ -14,6 +14,7 @@ import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-da
 import { createKyselySessionStore } from './kysely-session-store.js';
 import { createKyselyDeliveryStore } from './kysely-delivery-store.js';
 import { createKyselyStatusIntentStore } from './kysely-status-intent-store.js';
+import { createKyselyKnownRepositoryStore } from './kysely-known-repository-store.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -48,6 +49,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
     ...createKyselySessionStore(db),
     ...createKyselyDeliveryStore(db),
     ...createKyselyStatusIntentStore(db),
+    ...createKyselyKnownRepositoryStore(db as unknown as Kysely<unknown>),
 
     async saveReport(report: DeployReport): Promise<number> {
       const now = clock().toISOString();

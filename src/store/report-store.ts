@@ -7,6 +7,7 @@ import type { DeployReport, ReportState, RepoRef } from '../core/domain.js';
 import type { WebSessionStore } from './session-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { StatusIntentStore } from './status-intent-store.js';
+import type { KnownRepositoryStore } from './known-repository-store.js';
 
 /** A report without its bulky parts, for lists. */
 export interface ReportListItem {
@@ -56,7 +57,7 @@ export interface AnnouncementRecord {
 /** Whether the store can serve: reachable, migrated, and (SQLite) still the file that was opened. */
 export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ReportStore extends WebSessionStore, DeliveryStore, StatusIntentStore {
+export interface ReportStore extends WebSessionStore, DeliveryStore, StatusIntentStore, KnownRepositoryStore {
   /** Reachability, migrations and file identity; never throws. For /readyz and the health watch. */
   checkHealth(): Promise<StoreHealth>;
 

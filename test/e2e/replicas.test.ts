@@ -41,7 +41,7 @@ afterEach(async () => {
   running.dispose = undefined;
 });
 
-async function setUp(replicas: number): Promise<{ f: FakeServices; apps: AppProcess[] }> {
+async function setUp(replicas: number, reconcileIntervalMs = 0): Promise<{ f: FakeServices; apps: AppProcess[] }> {
   const [first, ...more] = repositories;
   const f = await startFakeServices({ ...first!, more, knownKeys: repositories.map((_, i) => `PROJ-${i + 1}`) });
   running.fakes = f;
@@ -69,7 +69,7 @@ async function setUp(replicas: number): Promise<{ f: FakeServices; apps: AppProc
         STATUS_PENDING_DELAY_MS: '100',
         STATUS_SWEEP_INTERVAL_MS: '250',
         STATUS_LEASE_MS: '3000',
-        RECONCILE_INTERVAL_MS: '0',
+        RECONCILE_INTERVAL_MS: String(reconcileIntervalMs),
       },
     });
     running.apps.push(app);
@@ -104,7 +104,9 @@ describe('two replicas on one PostgreSQL', () => {
   }, 120_000);
 
   it('SIGKILL one replica mid-burst: every head still ends final, once', async () => {
-    const { f, apps } = await setUp(2);
+    // Evaluations it had started are taken over from their status intents when its leases expire; pushes it had
+    // only queued are found by the survivor's reconciler (every repository a webhook came for is known).
+    const { f, apps } = await setUp(2, 2000);
     f.holdJira();
     const answers = await Promise.all(repositories.map((target, i) => deliver(apps[i % 2]!, target)));
     expect(answers.every((status) => status === 200)).toBe(true);

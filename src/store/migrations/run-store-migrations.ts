@@ -15,6 +15,7 @@ import { createInitialMigration } from './0001-initial.js';
 import { createWebSessionsMigration } from './0002-web-sessions.js';
 import { createDeliveriesMigration } from './0003-deliveries.js';
 import { createStatusIntentsMigration } from './0004-status-intents.js';
+import { createKnownRepositoriesMigration } from './0005-known-repositories.js';
 
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -23,6 +24,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0002-web-sessions': createWebSessionsMigration(dialect),
     '0003-deliveries': createDeliveriesMigration(dialect),
     '0004-status-intents': createStatusIntentsMigration(dialect),
+    '0005-known-repositories': createKnownRepositoriesMigration(dialect),
   };
 }
 
