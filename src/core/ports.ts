@@ -1,7 +1,7 @@
 /**
  * The small interfaces the orchestrator receives. Edges (src/github, src/jira, src/store…) implement them.
  */
-import type { CommitInfo, DeployRange, DeployReport, TicketSnapshot } from './domain.js';
+import type { CommitInfo, DeployRange, DeployReport, RepoRef, TicketSnapshot } from './domain.js';
 
 /** Git history of one repository (GitHub's API in the app, local git in the CLI). */
 export interface HistorySource {
@@ -63,4 +63,6 @@ export interface TicketSource {
 
 export interface ReportSink {
   saveReport(report: DeployReport): Promise<unknown>;
+  /** The stored evaluation of a head (deploy kind first), to keep a shipped head's pre-ship evaluation. */
+  getReport?(repo: RepoRef, sha: string): Promise<DeployReport | null>;
 }
