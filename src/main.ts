@@ -12,10 +12,10 @@ import { createDeployCheckerApp } from './app/deploy-checker-app.js';
 import { EnvError, readEnvOptions, type EnvOptions } from './app/read-env-options.js';
 import { mergeEnvironment, readEnvFile } from './app/load-env-file.js';
 import { createLogger } from './app/create-logger.js';
-import { createWorkQueue } from './app/work-queue.js';
+import { createWorkQueue, type WorkQueue } from './app/work-queue.js';
 import { unconfiguredTicketSource } from './app/app-services.js';
 import { describeEffectiveConfig } from './app/describe-effective-config.js';
-import { createAppMetrics } from './app/app-metrics.js';
+import { countingEvaluations, createAppMetrics, instrumentedFetch } from './app/app-metrics.js';
 import { createInstrumentedOctokit } from './app/instrumented-octokit.js';
 import { createGracefulShutdown } from './app/graceful-shutdown.js';
 import { parseDatabaseUrl } from './store/database-url.js';
@@ -74,20 +74,38 @@ async function main(): Promise<void> {
   if (webhookSecret === null) throw new EnvError('Invalid environment: WEBHOOK_SECRET: required once APP_ID is set');
   logger.info({ config: describeEffectiveConfig(options) }, 'configuration');
 
+  const metrics = createAppMetrics();
   const transport = options.jira
-    ? createJiraTransport({ ...options.jira, logger, timeoutMs: options.jiraTimeoutMs, maxAttempts: options.jiraMaxAttempts })
+    ? createJiraTransport({
+        ...options.jira,
+        logger,
+        timeoutMs: options.jiraTimeoutMs,
+        maxAttempts: options.jiraMaxAttempts,
+        fetch: instrumentedFetch(metrics, 'jira'),
+      })
     : null;
   const tickets = transport ? createJiraTicketSource({ transport, logger }) : unconfiguredTicketSource;
   if (!options.jira) logger.warn('JIRA_BASE_URL is not set: every deploy check will end in an error status until it is');
   if (!options.publicUrl) logger.warn('PUBLIC_URL is not set: commit statuses will carry no link to the report page');
-  const store = await createReportStore({ databaseUrl: options.databaseUrl, logger });
+  const store = countingEvaluations(await createReportStore({ databaseUrl: options.databaseUrl, logger }), metrics);
   if (parseDatabaseUrl(options.databaseUrl).dialect === 'sqlite') {
     // One process per SQLite file: a lease still held was its predecessor's, which died (kill -9, power loss).
     const released = await store.releaseAllStatusLeases(new Date());
     if (released > 0) logger.warn({ released }, 'took over status intents left by a process that did not stop cleanly');
   }
-  const queue = createWorkQueue({ concurrency: options.queueConcurrency, maxPending: options.queueMaxPending, logger });
-  const metrics = createAppMetrics();
+  const workQueue = createWorkQueue({ concurrency: options.queueConcurrency, maxPending: options.queueMaxPending, logger });
+  const queue: WorkQueue = {
+    enqueue(key, job, enqueueOptions) {
+      const enqueued = workQueue.enqueue(key, job, enqueueOptions);
+      if (enqueued.result === 'rejected') metrics.queueRejected.inc({ reason: 'full' });
+      return enqueued;
+    },
+    onIdle: () => workQueue.onIdle(),
+    stopAccepting: () => workQueue.stopAccepting(),
+    get size() {
+      return workQueue.size;
+    },
+  };
   metrics.observe({ queueDepth: () => queue.size });
   const slack = options.slack
     ? createSlackPoster({ token: options.slack.token, ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}), logger })

@@ -85,7 +85,45 @@ export function endpointFamily(method: string, routeOrPath: string): string {
   const path = routeOrPath.split('?')[0] ?? '';
   const templated = path
     .replace(/\/[0-9a-f]{40}(?=\/|$)/gi, '/{sha}')
-    .replace(/\/[0-9]+(?=\/|$)/g, '/{id}')
+    .replace(/(?<!\/api)\/[0-9]+(?=\/|$)/g, '/{id}') // not the API version of /rest/api/3
     .replace(/\/[A-Z][A-Z0-9_]+-[0-9]+(?=\/|$)/g, '/{key}');
   return `${method.toUpperCase()} ${templated}`;
+}
+
+/** A fetch that counts requests to a service by endpoint family and status, with latency and 429 waits. */
+export function instrumentedFetch(metrics: AppMetrics, service: OutboundService, inner: typeof fetch = globalThis.fetch): typeof fetch {
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const endpoint = endpointFamily(init?.method ?? (input instanceof Request ? input.method : 'GET'), url.pathname);
+    const stop = metrics.outboundSeconds.startTimer({ service, endpoint });
+    try {
+      const response = await inner(input, init);
+      metrics.outboundRequests.inc({ service, endpoint, status: String(response.status) });
+      if (response.status === 429) metrics.rateLimitWaits.inc({ service, kind: 'http-429' });
+      return response;
+    } catch (error) {
+      metrics.outboundRequests.inc({ service, endpoint, status: 'error' });
+      throw error;
+    } finally {
+      stop();
+    }
+  };
+}
+
+/** The store, counting every stored evaluation by kind and outcome, with its duration (from `evaluatedAt`). */
+export function countingEvaluations<S extends { saveReport(report: { kind: string; state: string; evaluatedAt: string }): Promise<number> }>(
+  store: S,
+  metrics: AppMetrics,
+  now: () => number = Date.now,
+): S {
+  return {
+    ...store,
+    async saveReport(report) {
+      const id = await store.saveReport(report);
+      metrics.evaluations.inc({ kind: report.kind, outcome: report.state });
+      const started = Date.parse(report.evaluatedAt);
+      if (!Number.isNaN(started)) metrics.evaluationSeconds.observe({ kind: report.kind }, Math.max(0, now() - started) / 1000);
+      return id;
+    },
+  };
 }
