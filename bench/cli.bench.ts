@@ -67,7 +67,10 @@ function syntheticMessages(n: number): string[] {
     const key = `PROJ-${1 + (i % 6000)}`;
     if (i % 10 === 0) out.push(`MINOR: tidy up module ${i}\n\nNo ticket for this one.\n`);
     else if (i % 97 === 0) out.push(`Revert "PROJ-${1 + ((i - 1) % 6000)}: change ${i - 1}"\n\nThis reverts commit ${'f'.repeat(40)}.\n`);
-    else out.push(`${key}: change ${i} in the ${['cart', 'price', 'search', 'auth'][i % 4]} service\n\nWhy: see ${key}. Also touches OPS-${i % 300 + 1} and KIP-${i % 900}.\nSigned-off-by: Dev <dev@example.com>\n`);
+    else
+      out.push(
+        `${key}: change ${i} in the ${['cart', 'price', 'search', 'auth'][i % 4]} service\n\nWhy: see ${key}. Also touches OPS-${(i % 300) + 1} and KIP-${i % 900}.\nSigned-off-by: Dev <dev@example.com>\n`,
+      );
   }
   return out;
 }
@@ -82,7 +85,7 @@ async function main(): Promise<void> {
     const synthetic = path.join(root, 'synthetic');
     mkdirSync(kafka);
     mkdirSync(synthetic);
-    let t = performance.now();
+    const t = performance.now();
     buildLinearHistory({ dir: kafka, env, messages: corpus.commits.map((c) => c.message).reverse(), fromTag: 'from', toTag: 'to' });
     buildLinearHistory({ dir: synthetic, env, messages: syntheticMessages(SYNTHETIC_COMMITS), fromTag: 'from', toTag: 'to' });
     const buildMs = performance.now() - t;
@@ -94,7 +97,12 @@ async function main(): Promise<void> {
     ] as const) {
       cases.push({ range, dir, label: 'bare `git log` (same format)', cmd: ['git', 'log', '-z', '--topo-order', `--format=${GIT_LOG_FORMAT}`, 'from..to'] });
       for (const format of ['json', 'text', 'markdown']) {
-        cases.push({ range, dir, label: `\`deploy-checker check --format ${format}\``, cmd: [process.execPath, bin, 'check', '--from', 'from', '--to', 'to', '--projects', projects, '--format', format] });
+        cases.push({
+          range,
+          dir,
+          label: `\`deploy-checker check --format ${format}\``,
+          cmd: [process.execPath, bin, 'check', '--from', 'from', '--to', 'to', '--projects', projects, '--format', format],
+        });
       }
     }
     cases.push({ range: '(none)', dir: kafka, label: '`deploy-checker --help` (start-up cost)', cmd: [process.execPath, bin, '--help'] });
@@ -115,7 +123,9 @@ async function main(): Promise<void> {
 
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     const gitVersion = spawnSync('git', ['--version'], { encoding: 'utf8' }).stdout.trim();
-    console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} (${os.cpus().length} cores), Node ${process.version}, ${gitVersion}; ${RUNS} runs per row after one warm-up run; ${hasGnuTime ? 'wall time measured by the runner (spawn to exit, includes GNU time\'s own fork), peak RSS from `/usr/bin/time -v`' : 'wall time only (GNU time not installed)'}; output to /dev/null. Building both repositories with git fast-import took ${ms(buildMs)}.`);
+    console.log(
+      `Measured ${new Date().toISOString().slice(0, 10)} on ${cpu} (${os.cpus().length} cores), Node ${process.version}, ${gitVersion}; ${RUNS} runs per row after one warm-up run; ${hasGnuTime ? "wall time measured by the runner (spawn to exit, includes GNU time's own fork), peak RSS from `/usr/bin/time -v`" : 'wall time only (GNU time not installed)'}; output to /dev/null. Building both repositories with git fast-import took ${ms(buildMs)}.`,
+    );
     console.log('');
     console.log('| range | command | wall (median) | wall (min – max) | peak RSS (median) | peak RSS (max) | exit |');
     console.log('| --- | --- | --- | --- | --- | --- | --- |');

@@ -159,16 +159,27 @@ function measure(bodies: string[], schema: z.ZodType, toCommits: (parsed: any) =
   return { bytes: bodies.reduce((a, b) => a + Buffer.byteLength(b), 0), parseMs: median(parse), fullMs: median(all), commits };
 }
 
-const rest = measure(Array.from({ length: PAGES }, (_, i) => restPage(i + 1)), comparePageSchema, (p) =>
-  (p as z.infer<typeof comparePageSchema>).commits.map((c) => ({ sha: c.sha, message: c.commit.message, login: c.author?.login ?? null, parents: c.parents.map((x) => x.sha) })),
+const rest = measure(
+  Array.from({ length: PAGES }, (_, i) => restPage(i + 1)),
+  comparePageSchema,
+  (p) =>
+    (p as z.infer<typeof comparePageSchema>).commits.map((c) => ({
+      sha: c.sha,
+      message: c.commit.message,
+      login: c.author?.login ?? null,
+      parents: c.parents.map((x) => x.sha),
+    })),
 );
-const graphql = measure(Array.from({ length: PAGES }, (_, i) => graphqlPage(i + 1)), graphqlPageSchema, (p) =>
-  (p as z.infer<typeof graphqlPageSchema>).data.repository.object.history.nodes.map((c) => ({
-    sha: c.oid,
-    message: c.message,
-    login: c.author?.user?.login ?? null,
-    parents: c.parents.nodes.map((x) => x.oid),
-  })),
+const graphql = measure(
+  Array.from({ length: PAGES }, (_, i) => graphqlPage(i + 1)),
+  graphqlPageSchema,
+  (p) =>
+    (p as z.infer<typeof graphqlPageSchema>).data.repository.object.history.nodes.map((c) => ({
+      sha: c.oid,
+      message: c.message,
+      login: c.author?.user?.login ?? null,
+      parents: c.parents.nodes.map((x) => x.oid),
+    })),
 );
 
 /** What octokit's request does with a JSON body (json-with-bigint, to keep integers beyond 2^53) versus JSON.parse. */
@@ -187,7 +198,11 @@ const mb = (b: number) => (b / 1024 / 1024).toFixed(1);
 console.log(`${PAGES} pages × ${PER_PAGE} commits, CPU ms (median of ${RUNS}), Node ${process.version}\n`);
 console.log('| source | bytes | JSON.parse | JSON.parse + zod + mapping | commits |');
 console.log('|---|---:|---:|---:|---:|');
-console.log(`| REST compare (full commit objects, files: []) | ${mb(rest.bytes)} MB | ${rest.parseMs.toFixed(0)} ms | ${rest.fullMs.toFixed(0)} ms | ${rest.commits} |`);
-console.log(`| GraphQL history (oid, message, author, parents) | ${mb(graphql.bytes)} MB | ${graphql.parseMs.toFixed(0)} ms | ${graphql.fullMs.toFixed(0)} ms | ${graphql.commits} |`);
+console.log(
+  `| REST compare (full commit objects, files: []) | ${mb(rest.bytes)} MB | ${rest.parseMs.toFixed(0)} ms | ${rest.fullMs.toFixed(0)} ms | ${rest.commits} |`,
+);
+console.log(
+  `| GraphQL history (oid, message, author, parents) | ${mb(graphql.bytes)} MB | ${graphql.parseMs.toFixed(0)} ms | ${graphql.fullMs.toFixed(0)} ms | ${graphql.commits} |`,
+);
 console.log(`| REST compare, parsed by octokit (json-with-bigint JSONParse) | ${mb(rest.bytes)} MB | ${restOctokitParseMs.toFixed(0)} ms | |`);
 console.log(`\nGraphQL / REST: bytes ${(graphql.bytes / rest.bytes).toFixed(2)}, parse + zod CPU ${(graphql.fullMs / rest.fullMs).toFixed(2)}.`);

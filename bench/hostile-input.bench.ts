@@ -18,7 +18,14 @@ import { buildDeployReportSteps, buildDeployReportYielding, type DeployReportInp
 
 const sha = (n: number) => n.toString(16).padStart(8, '0').repeat(5);
 const commits = (count: number, message: (i: number) => string): CommitInfo[] =>
-  Array.from({ length: count }, (_, i) => ({ sha: sha(i + 1), message: message(i), authorLogin: 'mallory', authorName: null, date: null, parents: [sha(1e6 + i)] }));
+  Array.from({ length: count }, (_, i) => ({
+    sha: sha(i + 1),
+    message: message(i),
+    authorLogin: 'mallory',
+    authorName: null,
+    date: null,
+    parents: [sha(1e6 + i)],
+  }));
 const configOf = (raw: unknown): RepoConfig => {
   const parsed = parseRepoConfig(raw);
   if (!parsed.ok) throw new Error(parsed.error);
@@ -89,7 +96,16 @@ console.log('| input | variant | wall time | longest step | max event-loop delay
 console.log('|---|---|---|---|---|---|');
 for (const s of scenarios) {
   const input: DeployReportInput = {
-    range: { productionBranch: 'production', deployBranch: 'deploy', productionSha: sha(0), deploySha: sha(1), status: 'ahead', aheadBy: s.commits.length, behindBy: 0, commits: s.commits },
+    range: {
+      productionBranch: 'production',
+      deployBranch: 'deploy',
+      productionSha: sha(0),
+      deploySha: sha(1),
+      status: 'ahead',
+      aheadBy: s.commits.length,
+      behindBy: 0,
+      commits: s.commits,
+    },
     config: s.config,
     matcher,
     tickets: null,

@@ -362,7 +362,9 @@ async function parent(): Promise<void> {
   console.log(`Reference (same run): one round trip ${fmt(floor.rttMs)}; 112 sequential round trips (the old 10,000-commit chain) ${fmt(floor.seq112Ms)}.\n`);
 
   console.log('### Push → final status, one deploy (warm: token and JIRA field list cached)\n');
-  console.log('| commits | tickets | Octokit throttling | push → final status (median of runs) | critical-path floor (measured) | RSS before → peak | GitHub calls (minimum) | JIRA calls (minimum) | final status |');
+  console.log(
+    '| commits | tickets | Octokit throttling | push → final status (median of runs) | critical-path floor (measured) | RSS before → peak | GitHub calls (minimum) | JIRA calls (minimum) | final status |',
+  );
   console.log('|---:|---:|---|---|---|---|---|---|---|');
   // One process per throttling setting: sizes run one after the other (RSS "before" includes the earlier ones).
   const singles = new Map<SingleSpec, Record<string, any>>();
@@ -385,7 +387,9 @@ async function parent(): Promise<void> {
   }
 
   console.log(`\n### Burst: ${BURST_REPOS * PUSHES_PER_REPO} pushes over ${BURST_REPOS} repositories (3 commits each head), deadline ${BURST_DEADLINE_S} s\n`);
-  console.log('| installations | Octokit throttling | webhooks delivered | every last head final | evaluations (heads evaluated, max per head) | final statuses per head (max) | statuses posted | GitHub calls | RSS peak |');
+  console.log(
+    '| installations | Octokit throttling | webhooks delivered | every last head final | evaluations (heads evaluated, max per head) | final statuses per head (max) | statuses posted | GitHub calls | RSS peak |',
+  );
   console.log('|---:|---|---|---|---|---|---|---|---|');
   for (const spec of BURSTS) {
     const r = runChild(['burst', JSON.stringify(spec)], (BURST_DEADLINE_S + 150) * 1000);

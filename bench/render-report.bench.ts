@@ -88,7 +88,13 @@ function buildReport(): DeployReport {
       url: `https://github.com/acme/payments/commit/${s}`,
     });
     commitsWithoutTicket.push({ sha: s, exemptReason: exempt ? 'dependency update by renovate[bot]' : null });
-    if (!exempt) findings.push({ rule: 'commit-without-ticket', summary: `${s.slice(0, 7)} references no ticket`, fix: 'Reword the commit with a ticket key.', commitSha: s });
+    if (!exempt)
+      findings.push({
+        rule: 'commit-without-ticket',
+        summary: `${s.slice(0, 7)} references no ticket`,
+        fix: 'Reword the commit with a ticket key.',
+        commitSha: s,
+      });
   }
   return {
     kind: 'deploy',
@@ -137,7 +143,9 @@ const med = median(times);
 const max = Math.max(...times);
 const jsonBytes = Buffer.byteLength(JSON.stringify(report));
 
-console.log(`report: ${report.commits.length} commits, ${report.tickets.length} tickets, ${report.commitsWithoutTicket.length} without ticket, ${report.findings.length} findings`);
+console.log(
+  `report: ${report.commits.length} commits, ${report.tickets.length} tickets, ${report.commitsWithoutTicket.length} without ticket, ${report.findings.length} findings`,
+);
 console.log(`first render in a fresh process: ${cold.toFixed(1)} ms`);
 console.log(`render ${RUNS} runs (after ${WARMUP} warm-up): median ${med.toFixed(1)} ms, max ${max.toFixed(1)} ms`);
 console.log(`HTML ${(bytes / 1024 / 1024).toFixed(2)} MiB (stored JSON ${(jsonBytes / 1024 / 1024).toFixed(2)} MiB)`);

@@ -131,7 +131,7 @@ export function renderConfigurationDoc(): string {
     '',
     "- **Org-wide defaults.** The file is read like Probot's `context.config`. A repository without the file",
     "  uses the same file of the owner's `.github` repository, if there is one. A file can build on another one",
-    '  with `_extends`: `_extends: .github` (the owner\'s `.github` repository), `_extends: other-repo`,',
+    "  with `_extends`: `_extends: .github` (the owner's `.github` repository), `_extends: other-repo`,",
     '  `_extends: other-owner/other-repo` or `_extends: other-repo:path/to/file.yml`. The extended file is read',
     "  first and the repository's own keys are laid on top: nested mappings merge key by key, lists and single",
     '  values replace the inherited ones. `_extends` itself is not validated.',

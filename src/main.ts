@@ -182,7 +182,13 @@ async function main(): Promise<void> {
     exit: (code) => process.exit(code),
     logger,
     steps: [
-      { name: 'stop background loops', run: () => (clearInterval(healthWatch), stopping.abort()) },
+      {
+        name: 'stop background loops',
+        run: () => {
+          clearInterval(healthWatch);
+          stopping.abort();
+        },
+      },
       { name: 'stop accepting jobs', run: () => queue.stopAccepting() },
       { name: 'stop the HTTP server', run: () => server.stop() },
       { name: 'drain the queue', run: () => queue.onIdle() },

@@ -21,7 +21,12 @@ import { reportUrlFor, type AppServices } from './app-services.js';
 import { repoKey } from './job-keys.js';
 
 export interface AnnouncementContentSource {
-  build(octokit: Octokit, repo: RepoRef, config: RepoConfig, range: { fromSha: string; toSha: string; deployedBy: string | null; deployedAt: string }): Promise<AnnouncementContent>;
+  build(
+    octokit: Octokit,
+    repo: RepoRef,
+    config: RepoConfig,
+    range: { fromSha: string; toSha: string; deployedBy: string | null; deployedAt: string },
+  ): Promise<AnnouncementContent>;
 }
 
 export function createAnnouncementContentSource(services: AppServices): AnnouncementContentSource {
@@ -72,7 +77,7 @@ export function createAnnouncementContentSource(services: AppServices): Announce
 
 /** How the deploy check of the shipped SHA stood: the stored deploy evaluation of that SHA, or never checked. */
 function shippedCheckOf(report: DeployReport | null): ShippedCheck {
-  if (!report || report.kind !== 'deploy') return { state: 'never-checked' };
+  if (report?.kind !== 'deploy') return { state: 'never-checked' };
   if (report.state === 'success') return { state: 'success' };
   if (report.state === 'error') return { state: 'error', error: report.error ?? 'the check could not finish' };
   return { state: 'failure', problems: report.findings.map((f) => f.summary) };
@@ -113,9 +118,7 @@ export async function handleDeploySignal(
   }
   const range = await resolveDeployRange(deps.store, event.repo, detected.toSha, detected.beforeSha);
   const fromSha =
-    range.fromSha ??
-    (await previousDeploymentSha(octokit, event.repo, detected.environment ?? config.deploy.environment, detected.toSha)) ??
-    detected.toSha;
+    range.fromSha ?? (await previousDeploymentSha(octokit, event.repo, detected.environment ?? config.deploy.environment, detected.toSha)) ?? detected.toSha;
   if (fromSha === detected.toSha && !range.previous) {
     log.info({ toSha: detected.toSha }, 'first deploy with no earlier production SHA known: recorded as the starting point');
   }
@@ -136,7 +139,7 @@ export async function handleDeploySignal(
 }
 
 /** Rebuilds a recorded announcement's content from GitHub and JIRA (resume after a restart or a failure). */
-export function loadRecordedAnnouncement(services: AppServices, content: AnnouncementContentSource, octokitFor: InstallationOctokitFor) {
+export function loadRecordedAnnouncement(_services: AppServices, content: AnnouncementContentSource, octokitFor: InstallationOctokitFor) {
   return async (record: AnnouncementRecord): Promise<AnnouncementContent> => {
     const octokit = await octokitFor(record.repo);
     const configResult = await loadRepoConfig(octokit, record.repo);

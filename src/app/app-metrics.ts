@@ -70,9 +70,19 @@ export function createAppMetrics(options: { defaultMetrics?: boolean } = {}): Ap
       buckets: [0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20],
       registers,
     }),
-    rateLimitWaits: new Counter({ name: 'deploy_checker_rate_limit_waits_total', help: 'Requests that waited for a rate limit', labelNames: ['service', 'kind'], registers }),
+    rateLimitWaits: new Counter({
+      name: 'deploy_checker_rate_limit_waits_total',
+      help: 'Requests that waited for a rate limit',
+      labelNames: ['service', 'kind'],
+      registers,
+    }),
     queueRejected: new Counter({ name: 'deploy_checker_queue_rejected_total', help: 'Jobs the work queue refused', labelNames: ['reason'], registers }),
-    webhookDeliveries: new Counter({ name: 'deploy_checker_webhook_deliveries_total', help: 'GitHub webhook deliveries by event', labelNames: ['event'], registers }),
+    webhookDeliveries: new Counter({
+      name: 'deploy_checker_webhook_deliveries_total',
+      help: 'GitHub webhook deliveries by event',
+      labelNames: ['event'],
+      registers,
+    }),
     observe(sources) {
       if (sources.queueDepth) queueDepth = sources.queueDepth;
       if (sources.announcements) announcements = sources.announcements;

@@ -94,7 +94,12 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
       log.error({ err, repo: repoKey(repo), branch }, 'deploy check failed');
     }
     if (branch === branches.production && announcements && services.store) {
-      await handleDeploySignal(services, { ...announcements, store: services.store }, github.octokit, { name: 'push', payload: job.payload as never, repo, configResult });
+      await handleDeploySignal(services, { ...announcements, store: services.store }, github.octokit, {
+        name: 'push',
+        payload: job.payload as never,
+        repo,
+        configResult,
+      });
     }
   }
 

@@ -115,7 +115,13 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
           now: services.now,
         }),
       );
-      startWebSessionPruner({ store: services.store, intervalMs: 15 * 60_000, logger: services.logger, now: services.now, ...(services.shutdown ? { shutdown: services.shutdown } : {}) });
+      startWebSessionPruner({
+        store: services.store,
+        intervalMs: 15 * 60_000,
+        logger: services.logger,
+        now: services.now,
+        ...(services.shutdown ? { shutdown: services.shutdown } : {}),
+      });
     }
     const reconciler = createReconciler(services, octokits.forRepo, jobs, { intervalMs: services.env.reconcileIntervalMs });
     const intentSweeper = createStatusIntentSweeper(services, octokits, jobs, { intervalMs: services.env.statusSweepIntervalMs });
@@ -177,7 +183,13 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
           }
         }
         if (!(await firstDelivery(context))) return;
-        jobs.enqueue({ kind: 'pull_request', repo: context.repo(), installationId: installationIdOf(payload), number: payload.pull_request.number, trigger: 'pull_request' });
+        jobs.enqueue({
+          kind: 'pull_request',
+          repo: context.repo(),
+          installationId: installationIdOf(payload),
+          number: payload.pull_request.number,
+          trigger: 'pull_request',
+        });
       },
     );
 

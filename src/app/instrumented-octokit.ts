@@ -7,7 +7,9 @@ import { ProbotOctokit } from 'probot';
 import type { AppMetrics } from './app-metrics.js';
 
 export function createInstrumentedOctokit(metrics: AppMetrics): typeof ProbotOctokit {
-  const requestMetrics = (octokit: { hook: { wrap: (name: 'request', fn: (request: (o: unknown) => Promise<unknown>, options: { method: string; url: string }) => Promise<unknown>) => void } }) => {
+  const requestMetrics = (octokit: {
+    hook: { wrap: (name: 'request', fn: (request: (o: unknown) => Promise<unknown>, options: { method: string; url: string }) => Promise<unknown>) => void };
+  }) => {
     octokit.hook.wrap('request', async (request, options) => {
       const endpoint = `${options.method} ${options.url.split('?')[0]}`;
       const stop = metrics.outboundSeconds.startTimer({ service: 'github', endpoint });

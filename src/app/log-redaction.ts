@@ -60,8 +60,7 @@ const urlPaths = new Set(URL_PATHS);
 export const logRedaction = {
   redact: {
     paths: [...REDACTED_PATHS, ...URL_PATHS],
-    censor: (value: unknown, path: string[]) =>
-      urlPaths.has(path.join('.')) && typeof value === 'string' ? redactUrlSecrets(value) : REDACTED,
+    censor: (value: unknown, path: string[]) => (urlPaths.has(path.join('.')) && typeof value === 'string' ? redactUrlSecrets(value) : REDACTED),
   },
   hooks: {
     // Message text: Probot's request log line names the URL, query string included.

@@ -114,9 +114,7 @@ export function readEnvOptions(env: Readonly<Record<string, string | undefined>>
   const cleaned = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, optional(env[k])]));
   const parsed = schema.safeParse(cleaned);
   if (!parsed.success) {
-    throw new EnvError(
-      `Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
+    throw new EnvError(`Invalid environment: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const e = parsed.data;
   const privateKey = readPrivateKey(env, cwd);
@@ -124,8 +122,7 @@ export function readEnvOptions(env: Readonly<Record<string, string | undefined>>
   let jira: EnvOptions['jira'] = null;
   if (e.JIRA_BASE_URL) {
     if (e.JIRA_PAT) jira = { baseUrl: e.JIRA_BASE_URL, auth: { kind: 'datacenter', pat: e.JIRA_PAT } };
-    else if (e.JIRA_EMAIL && e.JIRA_API_TOKEN)
-      jira = { baseUrl: e.JIRA_BASE_URL, auth: { kind: 'cloud', email: e.JIRA_EMAIL, apiToken: e.JIRA_API_TOKEN } };
+    else if (e.JIRA_EMAIL && e.JIRA_API_TOKEN) jira = { baseUrl: e.JIRA_BASE_URL, auth: { kind: 'cloud', email: e.JIRA_EMAIL, apiToken: e.JIRA_API_TOKEN } };
     else throw new EnvError('JIRA_BASE_URL is set but neither JIRA_PAT (Data Center) nor JIRA_EMAIL + JIRA_API_TOKEN (Cloud) is');
   }
 

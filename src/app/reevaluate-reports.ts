@@ -17,7 +17,12 @@ export interface Reevaluator {
 }
 
 export function createReevaluator(services: AppServices, jobs: CheckJobs): Reevaluator {
-  async function deploy(repo: RepoRef, trigger: 'recheck' | 'jira', headSha?: string, pullRequest?: { number: number; title: string; url: string | null } | null) {
+  async function deploy(
+    repo: RepoRef,
+    trigger: 'recheck' | 'jira',
+    headSha?: string,
+    pullRequest?: { number: number; title: string; url: string | null } | null,
+  ) {
     await jobs.enqueue({ kind: 'deploy', repo, installationId: null, trigger, ...(headSha ? { headSha } : {}), pullRequest: pullRequest ?? null }).done;
   }
 

@@ -57,7 +57,14 @@ export async function runDeployCheck(services: AppServices, github: JobGitHub, j
       await postConfigError(
         services,
         github,
-        { repo: job.repo, trigger: job.trigger, sha, context: defaultRepoConfig.status.context, error: configResult.error, pullRequest: job.pullRequest ?? null },
+        {
+          repo: job.repo,
+          trigger: job.trigger,
+          sha,
+          context: defaultRepoConfig.status.context,
+          error: configResult.error,
+          pullRequest: job.pullRequest ?? null,
+        },
         configResult.branches,
       );
     }

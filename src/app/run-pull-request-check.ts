@@ -19,7 +19,7 @@ export async function runPullRequestCheck(
   const { repo } = job;
   const { octokit } = github;
   const pr = await fetchPullRequest(octokit, repo, job.number);
-  if (!pr || pr.state !== 'open') {
+  if (pr?.state !== 'open') {
     services.logger.debug({ repo, pr: job.number }, 'pull request gone or closed: nothing to check');
     return;
   }

@@ -38,7 +38,12 @@ export interface ClosableStatusOutbox extends StatusOutbox {
 }
 
 /** Posts "pending" once the delay has passed and a description is known, unless told not to. */
-function createPendingGate(options: { delayMs: number; allowed: () => boolean; post: (description: string, targetUrl: string | null) => Promise<void>; logger: Logger }) {
+function createPendingGate(options: {
+  delayMs: number;
+  allowed: () => boolean;
+  post: (description: string, targetUrl: string | null) => Promise<void>;
+  logger: Logger;
+}) {
   let elapsed = options.delayMs <= 0;
   let latest: { description: string; targetUrl: string | null } | null = null;
   let closed = false;
@@ -143,9 +148,12 @@ export function createIntentStatusOutbox(options: IntentOutboxOptions): Closable
         logger.error({ err, sha, context }, 'could not record the status intent: posting directly');
         return direct.open(sha, context);
       }
-      const renew = setInterval(() => {
-        store.renewStatusIntentLease(intent.id, lease()).catch((err: unknown) => logger.warn({ err }, 'could not renew a status lease'));
-      }, Math.max(1, Math.floor(timing.leaseMs / 3)));
+      const renew = setInterval(
+        () => {
+          store.renewStatusIntentLease(intent.id, lease()).catch((err: unknown) => logger.warn({ err }, 'could not renew a status lease'));
+        },
+        Math.max(1, Math.floor(timing.leaseMs / 3)),
+      );
       renew.unref();
       const gate = createPendingGate({
         delayMs: timing.pendingDelayMs,
@@ -198,12 +206,9 @@ export async function postOwedStatus(
   let outcome: PostOutcome = 'unchanged';
   // A second round posts a newer outcome recorded while the first was in flight.
   for (let round = 0; round < 3; round++) {
-    const claimed: StatusIntent | null = await store.claimStatusPost(
-      id,
-      { owner, until: new Date(now().getTime() + timing.leaseMs) },
-      now(),
-      { ignoreSchedule: options.justEvaluated === true && round === 0 },
-    );
+    const claimed: StatusIntent | null = await store.claimStatusPost(id, { owner, until: new Date(now().getTime() + timing.leaseMs) }, now(), {
+      ignoreSchedule: options.justEvaluated === true && round === 0,
+    });
     if (claimed === null || claimed.desired === null) {
       if (round === 0) await store.releaseStatusIntent(id, owner, now());
       return outcome;
@@ -214,7 +219,10 @@ export async function postOwedStatus(
     } catch (error) {
       const retryAt = new Date(now().getTime() + timing.retryDelayMs(claimed.attempts));
       const reason = describeGitHubError(error, 'posting the commit status');
-      logger.warn({ err: error, repo: `${claimed.repo.owner}/${claimed.repo.repo}`, sha: claimed.sha, context: claimed.context, retryAt }, 'final status not posted: retried later');
+      logger.warn(
+        { err: error, repo: `${claimed.repo.owner}/${claimed.repo.repo}`, sha: claimed.sha, context: claimed.context, retryAt },
+        'final status not posted: retried later',
+      );
       await store.markStatusAttemptFailed(id, owner, reason, retryAt, now());
       return 'failed';
     }

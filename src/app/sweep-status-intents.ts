@@ -73,7 +73,13 @@ export function createStatusIntentSweeper(
       .then(async (ok): Promise<void> => {
         if (ok) await store.abandonStatusIntent(intent.id, owner);
         else
-          await store.markStatusAttemptFailed(intent.id, owner, 're-evaluation failed', new Date(now().getTime() + timing.retryDelayMs(intent.attempts)), now());
+          await store.markStatusAttemptFailed(
+            intent.id,
+            owner,
+            're-evaluation failed',
+            new Date(now().getTime() + timing.retryDelayMs(intent.attempts)),
+            now(),
+          );
       })
       .catch((err: unknown) => log.warn({ err }, 'could not settle a re-evaluated intent'));
     return true;

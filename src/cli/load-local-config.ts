@@ -50,7 +50,7 @@ async function readCommittedConfig(git: GitRunOptions, sha: string, label: strin
   if (entry.code !== 0) return { ok: false, error: `cannot read config ${label}: ${gitMessage(entry.stderr, 'git ls-tree failed')}` };
   if (entry.stdout === '') return { ok: true, text: null };
   const m = /^(\d{6}) (\w+) ([0-9a-f]{40,64})\t/.exec(entry.stdout);
-  if (!m || m[2] !== 'blob') return { ok: false, error: `cannot read config ${label}: it is not a file` };
+  if (m?.[2] !== 'blob') return { ok: false, error: `cannot read config ${label}: it is not a file` };
   if (m[1] === '120000') return { ok: false, error: `cannot read config ${label}: it is a symbolic link, which cannot be followed inside a commit` };
   const blob = await runGit(['cat-file', 'blob', m[3]!], git);
   if (blob.code !== 0) return { ok: false, error: `cannot read config ${label}: ${gitMessage(blob.stderr, 'git cat-file failed')}` };

@@ -57,7 +57,7 @@ const FORMATTERS: Record<OutputFormat, (report: DeployReport) => string> = {
 
 async function buildTicketSource(env: NodeJS.ProcessEnv, logger: ReturnType<typeof createLogger>): Promise<TicketSource | null> {
   const jiraEnv = Object.fromEntries(JIRA_ENV_KEYS.map((k) => [k, env[k]]));
-  let options;
+  let options: ReturnType<typeof readEnvOptions>;
   try {
     options = readEnvOptions(jiraEnv);
   } catch (error) {
@@ -98,10 +98,10 @@ async function openRepository(repoDir: string, env: NodeJS.ProcessEnv): Promise<
   const info = await stat(repoDir).catch(() => null);
   if (!info?.isDirectory()) throw new CliFailure(`no such directory: ${repoDir}`);
   // One git call for both kinds: a bare clone prints no --show-cdup, and is no work tree.
-  const probe = await runGit(
-    ['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir', '--is-inside-work-tree', '--show-cdup'],
-    { cwd: repoDir, env },
-  );
+  const probe = await runGit(['rev-parse', '--is-bare-repository', '--is-shallow-repository', '--absolute-git-dir', '--is-inside-work-tree', '--show-cdup'], {
+    cwd: repoDir,
+    env,
+  });
   if (probe.code !== 0) throw new CliFailure(`${repoDir} is not a git repository (${gitMessage(probe.stderr, 'git rev-parse failed')})`);
   const [bare, shallow, gitDir = repoDir, insideWorkTree, cdup = ''] = probe.stdout.split('\n');
   let repo: LocalRepository = { dir: gitDir, workTree: null };
@@ -112,7 +112,9 @@ async function openRepository(repoDir: string, env: NodeJS.ProcessEnv): Promise<
   }
   // A shallow clone cuts history off: the range could silently miss commits, so refuse rather than guess.
   if (shallow === 'true') {
-    throw new CliFailure(`${repo.dir} is a shallow clone, so the range may be incomplete: fetch the full history first (git fetch --unshallow, or fetch-depth: 0 / GIT_DEPTH: 0 in CI)`);
+    throw new CliFailure(
+      `${repo.dir} is a shallow clone, so the range may be incomplete: fetch the full history first (git fetch --unshallow, or fetch-depth: 0 / GIT_DEPTH: 0 in CI)`,
+    );
   }
   return repo;
 }
@@ -129,7 +131,10 @@ async function runCheck(command: Extract<ReturnType<typeof parseCliArgs>, { kind
     env: io.env,
     onCommitsRead: (n) => progress.update(`reading commits… ${formatCount(n)}`),
   });
-  for (const [flag, ref] of [['--from', command.from], ['--to', command.to]] as const) {
+  for (const [flag, ref] of [
+    ['--from', command.from],
+    ['--to', command.to],
+  ] as const) {
     if (!(await history.resolveRef(ref))) throw new CliFailure(`${flag} ${ref}: no such commit, branch or tag in ${local.dir}`);
   }
   const headSha = (await history.resolveRef(command.to))!;

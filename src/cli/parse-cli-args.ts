@@ -32,7 +32,11 @@ function describeParseError(error: unknown): string {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return `unknown option ${quoted ?? ''}`.trimEnd();
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return `option ${(quoted ?? '').replace(/ <value>$/, '').split(',').pop()!.trim()} needs a value`;
+      return `option ${(quoted ?? '')
+        .replace(/ <value>$/, '')
+        .split(',')
+        .pop()!
+        .trim()} needs a value`;
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return `unexpected argument ${quoted ?? ''}`.trimEnd();
     default:
@@ -71,7 +75,10 @@ export function parseCliArgs(argv: readonly string[]): CliCommand {
   const from = str('from');
   const to = str('to');
   if (!from || !to) throw new CliUsageError(`missing ${[!from && '--from', !to && '--to'].filter(Boolean).join(' and ')} <ref>`);
-  for (const [flag, ref] of [['--from', from], ['--to', to]] as const) {
+  for (const [flag, ref] of [
+    ['--from', from],
+    ['--to', to],
+  ] as const) {
     if (ref.startsWith('-') || /[\0\n\r]/.test(ref)) throw new CliUsageError(`${flag} "${ref.replace(/[\0\n\r]/g, ' ')}" is not a git ref`);
   }
   const format = str('format') ?? 'text';

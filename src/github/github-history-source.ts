@@ -119,16 +119,14 @@ export function createGitHubHistorySource(octokit: Octokit, repo: RepoRef): Hist
       const announced = onTotal ? Promise.resolve().then(() => onTotal(total)) : Promise.resolve();
       const pageCount = first.commits.length === 0 ? 1 : Math.ceil(total / COMPARE_PAGE_SIZE);
       const pageNumbers = Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => i + 2);
-      const [rest, announcement] = await Promise.allSettled([
-        mapBounded(pageNumbers, COMPARE_PAGE_CONCURRENCY, fetchPage),
-        announced,
-      ]);
+      const [rest, announcement] = await Promise.allSettled([mapBounded(pageNumbers, COMPARE_PAGE_CONCURRENCY, fetchPage), announced]);
       if (rest.status === 'rejected') throw rest.reason;
       if (announcement.status === 'rejected') throw announcement.reason;
 
       const commits: CommitInfo[] = [];
       for (const data of [first, ...rest.value]) {
-        if (data.total_commits !== total) throw new CheckFailure(`GitHub compare pages disagreed on the total (${total}, then ${data.total_commits})`, 'github');
+        if (data.total_commits !== total)
+          throw new CheckFailure(`GitHub compare pages disagreed on the total (${total}, then ${data.total_commits})`, 'github');
         for (const c of data.commits) commits.push(toCommitInfo(c));
       }
       if (commits.length !== total) {

@@ -8,13 +8,7 @@
 import type { RepoRef } from '../core/domain.js';
 import { branchesFromRawConfig, parseRepoConfig, type RepoConfig } from '../core/config/repo-config-schema.js';
 import YAML from 'yaml';
-import {
-  MAX_CONFIG_FILES,
-  describeConfigFile,
-  resolveExtendsTarget,
-  sameConfigFile,
-  type ConfigFileRef,
-} from '../core/config/config-extends.js';
+import { MAX_CONFIG_FILES, describeConfigFile, resolveExtendsTarget, sameConfigFile, type ConfigFileRef } from '../core/config/config-extends.js';
 import type { Octokit } from './github-history-source.js';
 import { describeGitHubError } from './describe-github-error.js';
 
@@ -45,7 +39,7 @@ class ConfigFileError extends Error {}
 
 /** One config file as YAML data, or null when it does not exist (the contents API, raw, like Probot's plugin). */
 async function readConfigFile(octokit: Octokit, file: ConfigFileRef): Promise<Record<string, unknown> | null> {
-  let response;
+  let response: { data: unknown };
   try {
     response = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...file, mediaType: { format: 'raw' } });
   } catch (error) {
@@ -96,7 +90,8 @@ async function readConfigFiles(octokit: Octokit, repo: RepoRef): Promise<{ own: 
     if (value === undefined) break;
     const target = resolveExtendsTarget(value, { owner: repo.owner, path: CONFIG_PATH });
     if (!target.ok) throw new ConfigFileError(`${describe(last.ref)} ${target.error}`);
-    if (files.some((f) => sameConfigFile(f.ref, target.target))) throw new ConfigFileError(`${describe(last.ref)} has an _extends that loops back to a file already read`);
+    if (files.some((f) => sameConfigFile(f.ref, target.target)))
+      throw new ConfigFileError(`${describe(last.ref)} has an _extends that loops back to a file already read`);
     if (files.length >= MAX_CONFIG_FILES) throw new ConfigFileError(`${CONFIG_PATH}: _extends goes deeper than ${MAX_CONFIG_FILES} files`);
     last = await read(target.target);
   }

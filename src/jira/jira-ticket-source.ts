@@ -32,7 +32,9 @@ const issueSchema = z
   .loose();
 const bulkFetchSchema = z.object({ issues: z.array(issueSchema).default([]) }).loose();
 const searchSchema = z.object({ issues: z.array(issueSchema).default([]), total: z.number().optional() }).loose();
-const projectPageSchema = z.object({ values: z.array(z.object({ key: z.string() }).loose()), isLast: z.boolean().optional(), total: z.number().optional() }).loose();
+const projectPageSchema = z
+  .object({ values: z.array(z.object({ key: z.string() }).loose()), isLast: z.boolean().optional(), total: z.number().optional() })
+  .loose();
 const projectListSchema = z.array(z.object({ key: z.string() }).loose());
 
 function jiraFailure(error: unknown, doing: string): CheckFailure {

@@ -10,9 +10,7 @@
 import type { Logger } from 'pino';
 import type { Client, SendRequestOptions } from 'jira.js/core';
 
-export type JiraAuth =
-  | { readonly kind: 'cloud'; readonly email: string; readonly apiToken: string }
-  | { readonly kind: 'datacenter'; readonly pat: string };
+export type JiraAuth = { readonly kind: 'cloud'; readonly email: string; readonly apiToken: string } | { readonly kind: 'datacenter'; readonly pat: string };
 
 export interface JiraTransportOptions {
   readonly baseUrl: string;
@@ -85,9 +83,7 @@ export function backoffMs(attempt: number, baseMs: number, maxMs: number, random
 }
 
 function authorization(auth: JiraAuth): string {
-  return auth.kind === 'cloud'
-    ? `Basic ${Buffer.from(`${auth.email}:${auth.apiToken}`).toString('base64')}`
-    : `Bearer ${auth.pat}`;
+  return auth.kind === 'cloud' ? `Basic ${Buffer.from(`${auth.email}:${auth.apiToken}`).toString('base64')}` : `Bearer ${auth.pat}`;
 }
 
 function buildUrl(baseUrl: string, path: string, searchParams?: Record<string, unknown>): string {

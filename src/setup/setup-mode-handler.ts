@@ -120,7 +120,12 @@ export function createSetupModeHandler(deps: SetupModeDeps): (req: IncomingMessa
   const callback = async (res: ServerResponse, url: URL): Promise<void> => {
     const code = url.searchParams.get('code') ?? '';
     if (!/^[A-Za-z0-9_-]{1,200}$/.test(code) || !constantTimeEqual(url.searchParams.get('state') ?? '', state)) {
-      send(res, 400, renderMessagePage(context, 'Registration not recognised', html`<p>Start again from <a href="/setup">the setup page</a>.</p>`), deps.githubWebUrl);
+      send(
+        res,
+        400,
+        renderMessagePage(context, 'Registration not recognised', html`<p>Start again from <a href="/setup">the setup page</a>.</p>`),
+        deps.githubWebUrl,
+      );
       return;
     }
     const response = await fetchFn(`${deps.githubApiUrl}/app-manifests/${code}/conversions`, {
@@ -130,7 +135,16 @@ export function createSetupModeHandler(deps: SetupModeDeps): (req: IncomingMessa
     });
     if (!response.ok) {
       log.warn({ status: response.status }, 'GitHub refused the App manifest code');
-      send(res, 502, renderMessagePage(context, 'GitHub did not finish the registration', html`<p>GitHub answered HTTP ${response.status}. Codes are valid for one hour and only once: <a href="/setup">start again</a>.</p>`), deps.githubWebUrl);
+      send(
+        res,
+        502,
+        renderMessagePage(
+          context,
+          'GitHub did not finish the registration',
+          html`<p>GitHub answered HTTP ${response.status}. Codes are valid for one hour and only once: <a href="/setup">start again</a>.</p>`,
+        ),
+        deps.githubWebUrl,
+      );
       return;
     }
     const app = conversionSchema.parse(await response.json());

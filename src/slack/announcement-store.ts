@@ -12,10 +12,5 @@ import type { ReportStore } from '../store/report-store.js';
 
 export type AnnouncementStore = Pick<
   ReportStore,
-  | 'createAnnouncement'
-  | 'claimAnnouncement'
-  | 'markAnnouncementPosted'
-  | 'markAnnouncementFailed'
-  | 'listDueAnnouncements'
-  | 'latestAnnouncement'
+  'createAnnouncement' | 'claimAnnouncement' | 'markAnnouncementPosted' | 'markAnnouncementFailed' | 'listDueAnnouncements' | 'latestAnnouncement'
 >;

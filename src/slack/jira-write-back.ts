@@ -37,7 +37,7 @@ export async function writeBackToJira(
     }
     if (wanted === null) return;
     if (status !== null && status.trim().toLowerCase() === wanted.toLowerCase()) return;
-    let transitions;
+    let transitions: Awaited<ReturnType<typeof deps.writer.getTransitions>>;
     try {
       transitions = await deps.writer.getTransitions(key);
     } catch (err) {

@@ -6,9 +6,7 @@ import path from 'node:path';
 
 export const DEFAULT_SQLITE_PATH = './data/deploy-checker.sqlite';
 
-export type DatabaseTarget =
-  | { readonly dialect: 'sqlite'; readonly filename: string }
-  | { readonly dialect: 'postgres'; readonly connectionString: string };
+export type DatabaseTarget = { readonly dialect: 'sqlite'; readonly filename: string } | { readonly dialect: 'postgres'; readonly connectionString: string };
 
 export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarget {
   const url = databaseUrl?.trim() ?? '';
@@ -22,10 +20,7 @@ export function parseDatabaseUrl(databaseUrl: string | undefined): DatabaseTarge
   }
   // Never echo the URL: it may carry a password.
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url)?.[1];
-  throw new Error(
-    `DATABASE_URL has an unsupported scheme${scheme === undefined ? '' : ` "${scheme}:"`}; ` +
-      'use sqlite:<path>, sqlite::memory: or postgres://…',
-  );
+  throw new Error(`DATABASE_URL has an unsupported scheme${scheme === undefined ? '' : ` "${scheme}:"`}; use sqlite:<path>, sqlite::memory: or postgres://…`);
 }
 
 /** Where a PostgreSQL URL points, without credentials, for logs. */

@@ -26,7 +26,10 @@ export function createKyselyKnownRepositoryStore(anyDb: Kysely<unknown>): KnownR
     },
     async listKnownRepositories() {
       const rows = await db.selectFrom('known_repositories').select(['owner', 'repo', 'installation_id']).orderBy('owner').orderBy('repo').execute();
-      return rows.map((row) => ({ repo: { owner: row.owner, repo: row.repo }, installationId: row.installation_id === null ? null : Number(row.installation_id) }));
+      return rows.map((row) => ({
+        repo: { owner: row.owner, repo: row.repo },
+        installationId: row.installation_id === null ? null : Number(row.installation_id),
+      }));
     },
   };
 }

@@ -137,13 +137,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
             .as('repo_rank'),
         )
         .as('ranked');
-      const rows = await db
-        .selectFrom(ranked)
-        .select(LIST_COLUMNS)
-        .where('repo_rank', '=', 1)
-        .orderBy('evaluated_at', 'desc')
-        .orderBy('id', 'desc')
-        .execute();
+      const rows = await db.selectFrom(ranked).select(LIST_COLUMNS).where('repo_rank', '=', 1).orderBy('evaluated_at', 'desc').orderBy('id', 'desc').execute();
       return rows.map((row) => {
         const latest = toListItem(row);
         return { repo: latest.repo, latest };
@@ -195,19 +189,13 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
           eb.fn
             .agg<number>('row_number')
             .over((ob) =>
-              ob
-                .partitionBy(['reports.owner', 'reports.repo', 'reports.kind'])
-                .orderBy('reports.evaluated_at', 'desc')
-                .orderBy('reports.id', 'desc'),
+              ob.partitionBy(['reports.owner', 'reports.repo', 'reports.kind']).orderBy('reports.evaluated_at', 'desc').orderBy('reports.id', 'desc'),
             )
             .as('kind_rank'),
           eb.fn
             .agg<number>('row_number')
             .over((ob) =>
-              ob
-                .partitionBy(['reports.owner', 'reports.repo', 'reports.pr_number'])
-                .orderBy('reports.evaluated_at', 'desc')
-                .orderBy('reports.id', 'desc'),
+              ob.partitionBy(['reports.owner', 'reports.repo', 'reports.pr_number']).orderBy('reports.evaluated_at', 'desc').orderBy('reports.id', 'desc'),
             )
             .as('pull_request_rank'),
         ])
@@ -217,10 +205,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
         .selectFrom(ranked)
         .select(LIST_COLUMNS)
         .where((eb) =>
-          eb.or([
-            eb.and([eb('kind', '=', 'deploy'), eb('kind_rank', '=', 1)]),
-            eb.and([eb('pr_number', '<>', 0), eb('pull_request_rank', '=', 1)]),
-          ]),
+          eb.or([eb.and([eb('kind', '=', 'deploy'), eb('kind_rank', '=', 1)]), eb.and([eb('pr_number', '<>', 0), eb('pull_request_rank', '=', 1)])]),
         )
         .orderBy('evaluated_at', 'desc')
         .orderBy('id', 'desc')

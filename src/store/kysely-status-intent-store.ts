@@ -11,12 +11,11 @@ import {
   finalStatusSchema,
   statusSubjectSchema,
   type FinalStatus,
-  type Lease,
   type StatusIntent,
   type StatusIntentStore,
   type StatusSubject,
 } from './status-intent-store.js';
-import { z } from 'zod';
+import type { z } from 'zod';
 
 type StoredTime = ColumnType<string | Date, string, string>;
 type NullableStoredTime = ColumnType<string | Date | null, string | null, string | null>;
@@ -165,12 +164,7 @@ export function createKyselyStatusIntentStore(storeDb: Kysely<StoreDatabase>): S
         })
         .where('id', '=', id)
         .execute();
-      await db
-        .updateTable('status_intents')
-        .set({ lease_owner: null, lease_until: null })
-        .where('id', '=', id)
-        .where('lease_owner', '=', owner)
-        .execute();
+      await db.updateTable('status_intents').set({ lease_owner: null, lease_until: null }).where('id', '=', id).where('lease_owner', '=', owner).execute();
     },
 
     async markStatusAttemptFailed(id, owner, error, nextAttemptAt, now) {

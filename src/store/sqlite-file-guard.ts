@@ -48,7 +48,8 @@ export function guardSqliteFile(filename: string, database: BetterSqlite3.Databa
   } catch (error) {
     throw new StoreIntegrityError(`the store file ${filename} is not a readable SQLite database (${(error as Error).message}). Restore it from a backup.`);
   }
-  if (result !== 'ok') throw new StoreIntegrityError(`the store file ${filename} is corrupted (quick_check: ${String(result).slice(0, 200)}). Restore it from a backup.`);
+  if (result !== 'ok')
+    throw new StoreIntegrityError(`the store file ${filename} is corrupted (quick_check: ${String(result).slice(0, 200)}). Restore it from a backup.`);
   if (!existsSync(markerPathOf(filename))) {
     writeFileSync(markerPathOf(filename), `deploy-checker store created ${new Date().toISOString()}\n`);
   }

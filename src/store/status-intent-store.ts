@@ -68,22 +68,14 @@ export interface StatusIntentStore {
    * An evaluation of the head starts: creates the intent (or reopens it: `desired` becomes null, what was posted
    * stays) and gives the lease to `lease.owner`. Recorded before anything is posted or computed.
    */
-  beginStatusEvaluation(
-    input: StatusIntentKey & { installationId: number | null; subject: StatusSubject },
-    lease: Lease,
-    now: Date,
-  ): Promise<StatusIntent>;
+  beginStatusEvaluation(input: StatusIntentKey & { installationId: number | null; subject: StatusSubject }, lease: Lease, now: Date): Promise<StatusIntent>;
   /** Extends a lease the owner still holds; false when it lost it. */
   renewStatusIntentLease(id: number, lease: Lease): Promise<boolean>;
   /**
    * Records the evaluation's outcome, unless a newer evaluation (by `evaluatedAt`) already recorded one; the retry
    * schedule restarts. Returns the intent as stored afterwards.
    */
-  recordDesiredStatus(
-    id: number,
-    desired: { status: FinalStatus; fingerprint: string | null; evaluatedAt: string },
-    now: Date,
-  ): Promise<StatusIntent>;
+  recordDesiredStatus(id: number, desired: { status: FinalStatus; fingerprint: string | null; evaluatedAt: string }, now: Date): Promise<StatusIntent>;
   /**
    * Takes the intent for posting: only when its desired status differs from the posted one, no one else holds a
    * live lease (the owner may re-take its own) and its retry time has come — or `ignoreSchedule` for the owner that

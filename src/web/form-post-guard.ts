@@ -24,7 +24,13 @@ function sameOriginRequest(req: IncomingMessage, publicOrigin: string): boolean 
 }
 
 /** The form's fields, or null after answering 403 / 413. `what` names the action in logs. */
-export async function acceptFormPost(ctx: WebContext, req: IncomingMessage, res: ServerResponse, session: WebSession, what: string): Promise<URLSearchParams | null> {
+export async function acceptFormPost(
+  ctx: WebContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  session: WebSession,
+  what: string,
+): Promise<URLSearchParams | null> {
   if (!sameOriginRequest(req, ctx.publicUrl.origin)) {
     ctx.log.warn({ action: what, origin: req.headers.origin, secFetchSite: req.headers['sec-fetch-site'] }, 'cross-site form refused');
     ctx.sendError(req, res, session, 403, 'Refused', 'This form must be sent from this site.', false);

@@ -58,7 +58,12 @@ export const loginCallback: RouteHandler = async (ctx, { req, res, url }) => {
   const state = url.searchParams.get('state');
   const retry = html`<p><a href="/login">Sign in again</a></p>`;
   if (!saved || !state || !constantTimeEqual(state, saved.state)) {
-    return sendHtml(req, res, 400, renderMessagePage(ctx.pageContext(null), 'Sign-in expired', html`<p>The sign-in took too long or was started in another window.</p>${retry}`));
+    return sendHtml(
+      req,
+      res,
+      400,
+      renderMessagePage(ctx.pageContext(null), 'Sign-in expired', html`<p>The sign-in took too long or was started in another window.</p>${retry}`),
+    );
   }
   const code = url.searchParams.get('code');
   if (url.searchParams.has('error') || !code) {

@@ -29,7 +29,10 @@ export const jiraWebhookRoute: RouteHandler = async (ctx, { req, res }) => {
     return sendJson(req, res, 400, { error: parsed.reason });
   }
   if (!isFresh(parsed.timestamp, ctx.now(), JIRA_FRESHNESS_WINDOW_MS)) {
-    log.warn({ deliveryId, timestamp: parsed.timestamp, now: ctx.now().getTime() }, 'JIRA webhook refused: timestamp outside the freshness window (replayed or clock skew)');
+    log.warn(
+      { deliveryId, timestamp: parsed.timestamp, now: ctx.now().getTime() },
+      'JIRA webhook refused: timestamp outside the freshness window (replayed or clock skew)',
+    );
     return sendJson(req, res, 400, { error: 'stale timestamp' });
   }
   if (parsed.event !== null && !JIRA_TICKET_EVENTS.has(parsed.event)) {

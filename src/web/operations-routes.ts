@@ -38,7 +38,10 @@ async function runCheck(check: ReadinessCheck, timeoutMs: number): Promise<Readi
     timer = setTimeout(() => resolve({ ok: false, reason: `no answer within ${timeoutMs} ms` }), timeoutMs);
   });
   try {
-    return await Promise.race([check.run().catch((err: unknown) => ({ ok: false as const, reason: err instanceof Error ? err.message : String(err) })), timeout]);
+    return await Promise.race([
+      check.run().catch((err: unknown) => ({ ok: false as const, reason: err instanceof Error ? err.message : String(err) })),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -71,7 +74,10 @@ export function createOperationsHandler(deps: OperationsDeps): (req: IncomingMes
         else log.info('ready again');
         lastFailures = summary;
       }
-      const body = { ready: failures.length === 0, checks: Object.fromEntries(results.map((r) => [r.name, r.result.ok ? 'ok' : (r.result as { reason: string }).reason])) };
+      const body = {
+        ready: failures.length === 0,
+        checks: Object.fromEntries(results.map((r) => [r.name, r.result.ok ? 'ok' : (r.result as { reason: string }).reason])),
+      };
       sendText(req, res, failures.length ? 503 : 200, 'application/json; charset=utf-8', JSON.stringify(body));
       return true;
     }

@@ -57,7 +57,15 @@ export function createRecheckAction(inFlight: Map<string, Promise<void>>): Route
       const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
       ctx.log.warn({ repo: report.repo, sha: report.deploySha, user: session.login, retryAfterSeconds: seconds }, 're-check refused: rate limit');
       res.setHeader('Retry-After', String(seconds));
-      return ctx.sendError(req, res, session, 429, 'Too many re-checks', `This deploy was re-checked moments ago, or you asked for many re-checks. Try again in ${seconds} s.`, false);
+      return ctx.sendError(
+        req,
+        res,
+        session,
+        429,
+        'Too many re-checks',
+        `This deploy was re-checked moments ago, or you asked for many re-checks. Try again in ${seconds} s.`,
+        false,
+      );
     }
     const target = reportPath(report.repo, report.deploySha);
     ctx.log.info({ repo: report.repo, sha: report.deploySha, user: session.login }, 're-check requested');

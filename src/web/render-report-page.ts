@@ -108,9 +108,7 @@ function renderNotice(notice: RecheckNotice | null): SafeHtml | null {
 }
 
 function commitLink(sha: string, commit: CommitInfo | undefined): SafeHtml {
-  return commit?.url
-    ? html`<a class="sha" href="${safeUrl(commit.url)}">${shortSha(sha)}</a>`
-    : html`<code class="sha">${shortSha(sha)}</code>`;
+  return commit?.url ? html`<a class="sha" href="${safeUrl(commit.url)}">${shortSha(sha)}</a>` : html`<code class="sha">${shortSha(sha)}</code>`;
 }
 
 function author(commit: CommitInfo | undefined): string {
@@ -173,18 +171,10 @@ ${ticket.riskLevel !== null ? html`<div><dt>Risk level</dt><dd>${ticket.riskLeve
 </dl>`;
 }
 
-function renderTicket(
-  entry: ReportTicket,
-  findings: readonly Finding[],
-  commits: ReadonlyMap<string, CommitInfo>,
-  checksSkipped: boolean,
-): SafeHtml {
+function renderTicket(entry: ReportTicket, findings: readonly Finding[], commits: ReadonlyMap<string, CommitInfo>, checksSkipped: boolean): SafeHtml {
   const { ticket } = entry;
-  const keyPart = ticket
-    ? html`<a class="key" href="${safeUrl(ticket.url)}">${entry.key}</a>`
-    : html`<span class="key">${entry.key}</span>`;
-  const problemBadge =
-    findings.length > 0 ? html`<span class="badge failure">${plural(findings.length, 'problem', 'problems')}</span>` : null;
+  const keyPart = ticket ? html`<a class="key" href="${safeUrl(ticket.url)}">${entry.key}</a>` : html`<span class="key">${entry.key}</span>`;
+  const problemBadge = findings.length > 0 ? html`<span class="badge failure">${plural(findings.length, 'problem', 'problems')}</span>` : null;
   const body = ticket
     ? html`${renderTicketFacts(ticket)}
 <div class="grid2">
@@ -214,9 +204,7 @@ function renderTickets(report: DeployReport, commits: ReadonlyMap<string, Commit
   const withProblems: ReportTicket[] = [];
   const clean: ReportTicket[] = [];
   for (const entry of report.tickets) (findingsByTicket.has(entry.key) ? withProblems : clean).push(entry);
-  return html`${[...withProblems, ...clean].map((entry) =>
-    renderTicket(entry, findingsByTicket.get(entry.key) ?? [], commits, report.ticketChecksSkipped),
-  )}`;
+  return html`${[...withProblems, ...clean].map((entry) => renderTicket(entry, findingsByTicket.get(entry.key) ?? [], commits, report.ticketChecksSkipped))}`;
 }
 
 function renderCommitsWithoutTicket(report: DeployReport, commits: ReadonlyMap<string, CommitInfo>): SafeHtml {
@@ -226,9 +214,7 @@ function renderCommitsWithoutTicket(report: DeployReport, commits: ReadonlyMap<s
   const exempt = list.filter((c) => c.exemptReason !== null);
   const parts: SafeHtml[] = [];
   if (notExempt.length > 0) {
-    const items = notExempt.map((c) =>
-      renderCommitItem(c.sha, commits.get(c.sha), `commit-${c.sha}`, html` <span class="badge failure">no ticket</span>`),
-    );
+    const items = notExempt.map((c) => renderCommitItem(c.sha, commits.get(c.sha), `commit-${c.sha}`, html` <span class="badge failure">no ticket</span>`));
     parts.push(folded(items, commitList, 'commit'));
   }
   if (exempt.length > 0) {
@@ -242,17 +228,16 @@ function renderCommitsWithoutTicket(report: DeployReport, commits: ReadonlyMap<s
 
 function renderReverts(report: DeployReport, commits: ReadonlyMap<string, CommitInfo>): SafeHtml {
   return html`${report.reverted.map(
-    (r) => html`<div class="card"><h3><a href="${ticketPath(r.key)}">${r.key}</a> is taken out by</h3>${commitList(
-      r.commitShas.map((sha) => renderCommitItem(sha, commits.get(sha), null)),
-    )}</div>`,
+    (r) =>
+      html`<div class="card"><h3><a href="${ticketPath(r.key)}">${r.key}</a> is taken out by</h3>${commitList(
+        r.commitShas.map((sha) => renderCommitItem(sha, commits.get(sha), null)),
+      )}</div>`,
   )}`;
 }
 
 function renderFacts(report: DeployReport, ctx: ReportPageContext): SafeHtml {
   const deployCommit = report.commits.find((c) => c.sha === report.deploySha);
-  const compare = report.compare
-    ? `${report.compare.status}: ahead by ${report.compare.aheadBy}, behind by ${report.compare.behindBy}`
-    : 'not compared';
+  const compare = report.compare ? `${report.compare.status}: ahead by ${report.compare.aheadBy}, behind by ${report.compare.behindBy}` : 'not compared';
   const pr = report.pullRequest
     ? html`<dt>Pull request</dt><dd><a href="${safeUrl(report.pullRequest.url)}">#${report.pullRequest.number}</a> ${report.pullRequest.title}</dd>`
     : null;

@@ -26,9 +26,7 @@ function renderBlock(block: RichBlock): SafeHtml {
 
 /** True when the document has no visible text. */
 export function isRichDocEmpty(doc: RichDoc): boolean {
-  return doc.every((block) =>
-    block.type === 'list' ? block.items.every((item) => item.trim() === '') : block.text.trim() === '',
-  );
+  return doc.every((block) => (block.type === 'list' ? block.items.every((item) => item.trim() === '') : block.text.trim() === ''));
 }
 
 /** The document in a `.doc` box, or `emptyText` in muted type when it has no text. */

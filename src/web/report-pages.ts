@@ -64,10 +64,7 @@ export const ticketPage: RouteHandler = async (ctx, { req, res, url, params }) =
   const decoded = decodeSegment(params['key'] ?? '');
   if (decoded === null || !isJiraKeyShape(decoded)) return ctx.notFound(req, res, session, false);
   const key = decoded.toUpperCase();
-  const [allReports, allAnnouncements] = await Promise.all([
-    ctx.deps.store.reportsForTicket(key),
-    ctx.deps.store.announcementsForTicket(key),
-  ]);
+  const [allReports, allAnnouncements] = await Promise.all([ctx.deps.store.reportsForTicket(key), ctx.deps.store.announcementsForTicket(key)]);
   const reports = await ctx.readableFilter<ReportListItem>(session, allReports, (r) => r.repo);
   const announcements = await ctx.readableFilter(session, allAnnouncements, (a) => a.repo);
   let snapshot = null;

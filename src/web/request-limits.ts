@@ -16,9 +16,7 @@ export const BODY_LIMITS = {
   form: 16 * 1024,
 } as const;
 
-export type LimitedBody =
-  | { readonly ok: true; readonly body: Buffer }
-  | { readonly ok: false; readonly reason: 'too-large' | 'aborted' };
+export type LimitedBody = { readonly ok: true; readonly body: Buffer } | { readonly ok: false; readonly reason: 'too-large' | 'aborted' };
 
 /** The declared Content-Length, or null when there is none (chunked). Node's parser already refused malformed ones. */
 function declaredLength(req: IncomingMessage): number | null {

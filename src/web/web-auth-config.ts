@@ -34,7 +34,10 @@ export const MIN_SESSION_SECRET_LENGTH = 32;
  * Probot's run() and Server both default the host to "localhost" (probot/lib/run.js, lib/server/server.js).
  */
 export function isLoopbackHost(host: string | undefined): boolean {
-  const value = (host ?? '').trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const value = (host ?? '')
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (value === '' || value === 'localhost' || value === '::1') return true;
   return /^127(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(value);
 }
@@ -84,7 +87,5 @@ export function githubUrlsFromEnv(env: Readonly<Record<string, string | undefine
 
 /** The warning to log at start, or null when visitors must sign in. */
 export function webAuthWarning(auth: WebAuthConfig): string | null {
-  return auth.mode === 'off'
-    ? 'WEB_AUTH=off: the report pages are visible to anyone who can reach this server, without sign-in. Use only locally.'
-    : null;
+  return auth.mode === 'off' ? 'WEB_AUTH=off: the report pages are visible to anyone who can reach this server, without sign-in. Use only locally.' : null;
 }

@@ -104,7 +104,17 @@ export function createWebContext(deps: WebHandlerDeps): WebContext {
     sendError,
     notFound(req, res, session, json) {
       if (json) sendJson(req, res, 404, { error: 'not found' });
-      else sendHtml(req, res, 404, renderMessagePage(pageContext(session), 'Not found', html`<p>There is no such page, or you cannot see it.</p><p><a href="/deploys">All repositories</a></p>`));
+      else
+        sendHtml(
+          req,
+          res,
+          404,
+          renderMessagePage(
+            pageContext(session),
+            'Not found',
+            html`<p>There is no such page, or you cannot see it.</p><p><a href="/deploys">All repositories</a></p>`,
+          ),
+        );
     },
     async requireSession(req, res, url, json) {
       if (auth.mode === 'off') return sessions.anonymous(req, res);

@@ -8,13 +8,7 @@ import type { WebAuthConfig } from './web-auth-config.js';
 /** The store methods the web pages use: report reads, JIRA delivery de-duplication, sessions and rate limits. */
 export type WebReportStore = Pick<
   ReportStore,
-  | 'getReport'
-  | 'listRepositories'
-  | 'listReports'
-  | 'reportsForTicket'
-  | 'announcementsForTicket'
-  | 'announcementsForSha'
-  | 'recordJiraDelivery'
+  'getReport' | 'listRepositories' | 'listReports' | 'reportsForTicket' | 'announcementsForTicket' | 'announcementsForSha' | 'recordJiraDelivery'
 > &
   WebSessionStore;
 

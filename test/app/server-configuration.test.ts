@@ -8,7 +8,11 @@ import { EnvError, readEnvOptions } from '../../src/app/read-env-options.js';
 import { describeEffectiveConfig } from '../../src/app/describe-effective-config.js';
 import { effectiveLogFormat } from '../../src/app/create-logger.js';
 
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 1024,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 describe('.env and the real environment', () => {
   it.each([

@@ -38,7 +38,13 @@ beforeAll(async () => {
   gitCommands = readFileSync(trace, 'utf8')
     .split('\n')
     .filter((line) => line.includes('trace: built-in: git '))
-    .map((line) => line.replace(/^.*trace: built-in: git /, '').split(' ').find((w) => !w.startsWith('-') && !w.includes('=')) ?? '');
+    .map(
+      (line) =>
+        line
+          .replace(/^.*trace: built-in: git /, '')
+          .split(' ')
+          .find((w) => !w.startsWith('-') && !w.includes('=')) ?? '',
+    );
 });
 afterAll(() => temp.cleanup());
 

@@ -21,8 +21,20 @@ interface Corpus {
 
 /** Non-keys named in the corpus README, as the ticket keys a naive extractor would make of them. */
 const NOT_KEYS = [
-  'CVE-2023', 'UTF-8', 'ISO-8601', 'SHA-256', 'KIP-714', 'PR-14347', 'GH-35086', 'PLAINTEXT-0', 'JDK-8015831', 'KAKFA-15629',
-  'KAFKA-2594137463116889965', 'KAFKA-2594137', 'KAFKA-3', 'KAFKA-0',
+  'CVE-2023',
+  'UTF-8',
+  'ISO-8601',
+  'SHA-256',
+  'KIP-714',
+  'PR-14347',
+  'GH-35086',
+  'PLAINTEXT-0',
+  'JDK-8015831',
+  'KAKFA-15629',
+  'KAFKA-2594137463116889965',
+  'KAFKA-2594137',
+  'KAFKA-3',
+  'KAFKA-0',
 ];
 
 const temp = createTempDirs();
@@ -47,7 +59,13 @@ beforeAll(async () => {
   gitCommands = readFileSync(trace, 'utf8')
     .split('\n')
     .filter((line) => line.includes('trace: built-in: git '))
-    .map((line) => line.replace(/^.*trace: built-in: git /, '').split(' ').find((w) => !w.startsWith('-') && !w.includes('=')) ?? '');
+    .map(
+      (line) =>
+        line
+          .replace(/^.*trace: built-in: git /, '')
+          .split(' ')
+          .find((w) => !w.startsWith('-') && !w.includes('=')) ?? '',
+    );
 });
 afterAll(() => temp.cleanup());
 

@@ -48,8 +48,10 @@ describe('deploy-checker check without JIRA', () => {
     expect(r.stderr).toBe('');
     const out = r.stdout;
     expect(out).toMatch(/^deploy-checker: FAIL — 1 problem: 1 commit without a ticket\n/);
-    expect(out).toContain('Range:      v1.0 (' + s.sha.initial.slice(0, 7) + ') .. v1.1 (' + s.sha.revert.slice(0, 7) + '): 7 commits ahead, 0 behind\n');
-    expect(out).toContain(`Problems (1)\n  1. commit ${s.sha.typo.slice(0, 7)} has no ticket\n     Fix: Reference a ticket in the commit message (e.g. "PROJ-123: fix typo")`);
+    expect(out).toContain(`Range:      v1.0 (${s.sha.initial.slice(0, 7)}) .. v1.1 (${s.sha.revert.slice(0, 7)}): 7 commits ahead, 0 behind\n`);
+    expect(out).toContain(
+      `Problems (1)\n  1. commit ${s.sha.typo.slice(0, 7)} has no ticket\n     Fix: Reference a ticket in the commit message (e.g. "PROJ-123: fix typo")`,
+    );
     expect(out).toContain('Tickets (3)\n  PROJ-2  (not looked up)');
     expect(out).toContain(`  PROJ-3  (not looked up)\n          ${s.sha.proj3.slice(0, 7)} PROJ-3: part one of the cart\n`);
     expect(out).toContain(`  OPS-7   (not looked up)\n          ${s.sha.ops7.slice(0, 7)} OPS-7: raise the pool size\n`);
@@ -71,8 +73,25 @@ describe('deploy-checker check without JIRA', () => {
     const report = JSON.parse(r.stdout) as DeployReport;
     expect(Object.keys(report).sort()).toEqual(
       [
-        'kind', 'repo', 'pullRequest', 'productionBranch', 'deployBranch', 'productionSha', 'deploySha', 'trigger', 'evaluatedAt', 'state',
-        'error', 'compare', 'commits', 'tickets', 'reverted', 'commitsWithoutTicket', 'findings', 'ticketChecksSkipped', 'statusDescription',
+        'kind',
+        'repo',
+        'pullRequest',
+        'productionBranch',
+        'deployBranch',
+        'productionSha',
+        'deploySha',
+        'trigger',
+        'evaluatedAt',
+        'state',
+        'error',
+        'compare',
+        'commits',
+        'tickets',
+        'reverted',
+        'commitsWithoutTicket',
+        'findings',
+        'ticketChecksSkipped',
+        'statusDescription',
       ].sort(),
     );
     expect(report).toMatchObject({
@@ -127,7 +146,9 @@ describe('deploy-checker check without JIRA', () => {
     expect(md).toContain(`| PROJ-3 | _not looked up_ |  |  | \`${s.sha.proj3.slice(0, 7)}\` |`);
     expect(md).toContain(`#### Commits without a ticket (1)\n\n- \`${s.sha.typo.slice(0, 7)}\` fix typo\n`);
     expect(md).toContain(`- \`${s.sha.merge.slice(0, 7)}\` Merge branch 'feature' into deploy _(merge commit)_`);
-    expect(md).toContain(`- **PROJ-4** taken out by \`${s.sha.proj4.slice(0, 7)}\` PROJ-4: risky change; \`${s.sha.revert.slice(0, 7)}\` Revert "PROJ-4: risky change"`);
+    expect(md).toContain(
+      `- **PROJ-4** taken out by \`${s.sha.proj4.slice(0, 7)}\` PROJ-4: risky change; \`${s.sha.revert.slice(0, 7)}\` Revert "PROJ-4: risky change"`,
+    );
     expect(md).toContain('> Ticket checks skipped: no JIRA settings (JIRA\\_BASE\\_URL');
   });
 
@@ -193,7 +214,9 @@ describe('config', () => {
     const cap = captureIo({ cwd: repo.dir, env: repo.env });
     const code = await main(['check', '--from', 'HEAD~2', '--to', 'HEAD'], cap.io);
     expect(code).toBe(0);
-    expect(cap.stderr()).toMatch(/^deploy-checker: warning: HEAD:\.github\/deploy-checker\.yml has _extends: "acme\/\.github", which cannot be followed locally; using the local file alone[^\n]*\n$/);
+    expect(cap.stderr()).toMatch(
+      /^deploy-checker: warning: HEAD:\.github\/deploy-checker\.yml has _extends: "acme\/\.github", which cannot be followed locally; using the local file alone[^\n]*\n$/,
+    );
     expect(cap.stdout()).toContain('chore: bump the lockfile  [subject matches ^chore:]');
     expect(cap.stdout()).toContain('OPS-2');
   });
@@ -304,7 +327,10 @@ describe('bare and mirror clones', () => {
 
 describe('could not evaluate (exit 2, one line on stderr)', () => {
   it('an unknown ref', async () => {
-    expectOneErrorLine(await run(['check', '--from', 'v9.9', '--to', 'v1.1', '--projects', 'PROJ']), /^deploy-checker: --from v9\.9: no such commit, branch or tag in /);
+    expectOneErrorLine(
+      await run(['check', '--from', 'v9.9', '--to', 'v1.1', '--projects', 'PROJ']),
+      /^deploy-checker: --from v9\.9: no such commit, branch or tag in /,
+    );
     expectOneErrorLine(await run(['check', '--from', 'v1.0', '--to', 'nope', '--projects', 'PROJ']), /^deploy-checker: --to nope: no such commit/);
   });
 
@@ -320,7 +346,9 @@ describe('could not evaluate (exit 2, one line on stderr)', () => {
       /^deploy-checker: \S+\.git is not a git work tree \(it is inside the git directory /,
     );
     mkdirSync(path.join(s.repo.dir, 'sub', 'dir'), { recursive: true });
-    const r = await run(['check', '--from', 'v1.0', '--to', s.sha.proj2, '--projects', 'PROJ', '--format', 'json'], { cwd: path.join(s.repo.dir, 'sub', 'dir') });
+    const r = await run(['check', '--from', 'v1.0', '--to', s.sha.proj2, '--projects', 'PROJ', '--format', 'json'], {
+      cwd: path.join(s.repo.dir, 'sub', 'dir'),
+    });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as DeployReport).repo).toEqual({ owner: '', repo: 'repo' });
   });
@@ -336,7 +364,10 @@ describe('could not evaluate (exit 2, one line on stderr)', () => {
   });
 
   it('no projects to look for without JIRA', async () => {
-    expectOneErrorLine(await run(['check', '--from', 'v1.0', '--to', 'v1.1']), /^deploy-checker: no JIRA projects to look for: pass --projects PROJ,OPS or set jira\.projects/);
+    expectOneErrorLine(
+      await run(['check', '--from', 'v1.0', '--to', 'v1.1']),
+      /^deploy-checker: no JIRA projects to look for: pass --projects PROJ,OPS or set jira\.projects/,
+    );
   });
 
   it('bad arguments', async () => {
@@ -344,8 +375,14 @@ describe('could not evaluate (exit 2, one line on stderr)', () => {
     expectOneErrorLine(await run(['check', '--to', 'v1.1']), /^deploy-checker: missing --from <ref> \(see deploy-checker --help\)\n$/);
     expectOneErrorLine(await run(['check', '--from', 'v1.0', '--to', 'v1.1', '--verbose']), /unknown option --verbose/);
     expectOneErrorLine(await run(['check', '--from', '--to', 'v1.1']), /^deploy-checker: option --from needs a value \(see deploy-checker --help\)\n$/);
-    expectOneErrorLine(await run(['check', '--from=--output=x', '--to', 'v1.1', '--projects', 'PROJ']), /^deploy-checker: --from "--output=x" is not a git ref/);
-    expectOneErrorLine(await run(['check', '--from', 'v1.0', '--to', 'v1.1', '--projects', 'PROJ,not a key']), /--projects: "NOT A KEY" is not a JIRA project key/);
+    expectOneErrorLine(
+      await run(['check', '--from=--output=x', '--to', 'v1.1', '--projects', 'PROJ']),
+      /^deploy-checker: --from "--output=x" is not a git ref/,
+    );
+    expectOneErrorLine(
+      await run(['check', '--from', 'v1.0', '--to', 'v1.1', '--projects', 'PROJ,not a key']),
+      /--projects: "NOT A KEY" is not a JIRA project key/,
+    );
     expectOneErrorLine(await run(['deploy']), /unknown command "deploy"/);
   });
 

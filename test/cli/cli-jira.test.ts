@@ -74,7 +74,9 @@ describe('deploy-checker check with JIRA (Cloud)', () => {
     const r = await run(['check', '--from', 'v1.0', '--to', s.sha.proj2, '--projects', 'PROJ'], cloudEnv(), true);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^deploy-checker: PASS — All clear: 1 ticket ready, 1 commit checked\n/);
-    expect(r.stdout).toContain(`  PROJ-2  [Ready for Deploy] Add the price endpoint\n          ${JIRA}/browse/PROJ-2\n          ${s.sha.proj2.slice(0, 7)} PROJ-2: add the price endpoint\n`);
+    expect(r.stdout).toContain(
+      `  PROJ-2  [Ready for Deploy] Add the price endpoint\n          ${JIRA}/browse/PROJ-2\n          ${s.sha.proj2.slice(0, 7)} PROJ-2: add the price endpoint\n`,
+    );
     expect(r.stdout).not.toContain('Ticket checks skipped');
     expect(r.stderr).toContain('\r\x1b[2Kfetching 1 ticket…');
     expect(r.stderr).not.toContain('secret-token');
@@ -94,10 +96,7 @@ describe('deploy-checker check with JIRA (Cloud)', () => {
         return true;
       })
       .reply(200, {
-        issues: [
-          issue('PROJ-2', 'Done', 'Add the price endpoint', true),
-          issue('PROJ-3', 'In Progress', 'Cart <b>v2</b> | *fast* @ops-team', false),
-        ],
+        issues: [issue('PROJ-2', 'Done', 'Add the price endpoint', true), issue('PROJ-3', 'In Progress', 'Cart <b>v2</b> | *fast* @ops-team', false)],
       });
 
     const r = await run(['check', '--from', 'v1.0', '--to', 'v1.1', '--format', 'markdown'], cloudEnv());
@@ -111,7 +110,9 @@ describe('deploy-checker check with JIRA (Cloud)', () => {
     expect(md).toContain('- [ ] **PROJ-3 has no post-deploy checks**: ');
     expect(md).toContain(`- [ ] **commit ${s.sha.typo.slice(0, 7)} has no ticket**: `);
     expect(md).toContain(`| [PROJ-2](${JIRA}/browse/PROJ-2) | Add the price endpoint | Story | Done | \`${s.sha.proj2.slice(0, 7)}\` |`);
-    expect(md).toContain(`| [PROJ-3](${JIRA}/browse/PROJ-3) | Cart &lt;b&gt;v2&lt;/b&gt; \\| \\*fast\\* @\u200bops-team | Story | In Progress | \`${s.sha.proj3.slice(0, 7)}\` |`);
+    expect(md).toContain(
+      `| [PROJ-3](${JIRA}/browse/PROJ-3) | Cart &lt;b&gt;v2&lt;/b&gt; \\| \\*fast\\* @\u200bops-team | Story | In Progress | \`${s.sha.proj3.slice(0, 7)}\` |`,
+    );
     expect(md).toContain(`| OPS-7 | _unknown to JIRA_ |  |  | \`${s.sha.ops7.slice(0, 7)}\` |`);
     expect(md).not.toContain('<b>');
     expect(md).not.toContain('Ticket checks skipped');

@@ -44,7 +44,9 @@ describe('a 5,000-commit range', () => {
     expect(r.stderr).toBe('');
     expect(r.stdout).toContain('\nProblems (2,000 in 1 group)\n  1. 2,000 commits have no ticket: ');
     expect(r.stdout).toMatch(/ and 1,990 more\n {5}Fix: Reference a ticket in the commit message/);
-    expect(r.stdout).toContain('The most common subject prefixes here: "MINOR:" (1,204 commits), "HOTFIX:" (500), "Bump " (296); if such commits need no ticket: commits.exempt: ["^MINOR:","^HOTFIX:","^Bump "].');
+    expect(r.stdout).toContain(
+      'The most common subject prefixes here: "MINOR:" (1,204 commits), "HOTFIX:" (500), "Bump " (296); if such commits need no ticket: commits.exempt: ["^MINOR:","^HOTFIX:","^Bump "].',
+    );
     expect(r.stdout).not.toMatch(/^ {2}2\. /m);
   });
 

@@ -36,8 +36,7 @@ export function fastImportStream(options: Pick<LinearHistoryOptions, 'messages' 
 
 /** Creates the repository in `dir` (which must exist) and imports the history. */
 export function buildLinearHistory(options: LinearHistoryOptions): void {
-  const run = (args: string[], input?: Buffer) =>
-    execFileSync('git', args, { cwd: options.dir, env: options.env, input, stdio: ['pipe', 'pipe', 'pipe'] });
+  const run = (args: string[], input?: Buffer) => execFileSync('git', args, { cwd: options.dir, env: options.env, input, stdio: ['pipe', 'pipe', 'pipe'] });
   run(['init', '-q', '-b', options.branch ?? 'main']);
   run(['fast-import', '--quiet'], fastImportStream(options));
 }

@@ -28,7 +28,17 @@ function report(overrides: Partial<DeployReport> = {}): DeployReport {
     state: 'success',
     error: null,
     compare: { status: 'ahead', aheadBy: 1, behindBy: 0 },
-    commits: [{ sha: sha(2), message: 'PROJ-1: <img src=x onerror=alert(1)> **bold** [link](javascript:x) `code` |pipe| @octocat\x1b[31mred\u202Eevil\n\nbody', authorLogin: null, authorName: 'Dev', date: null, parents: [sha(1)], url: null }],
+    commits: [
+      {
+        sha: sha(2),
+        message: 'PROJ-1: <img src=x onerror=alert(1)> **bold** [link](javascript:x) `code` |pipe| @octocat\x1b[31mred\u202Eevil\n\nbody',
+        authorLogin: null,
+        authorName: 'Dev',
+        date: null,
+        parents: [sha(1)],
+        url: null,
+      },
+    ],
     tickets: [
       {
         key: 'PROJ-1',
@@ -81,12 +91,26 @@ describe('markdown escaping', () => {
   });
 
   it(`folds lists longer than ${MARKDOWN_FOLD_AFTER} items into <details>`, () => {
-    const commits = Array.from({ length: MARKDOWN_FOLD_AFTER + 1 }, (_, i) => ({ sha: sha(100 + i), message: `change ${i}`, authorLogin: null, authorName: null, date: null, parents: [], url: null }));
+    const commits = Array.from({ length: MARKDOWN_FOLD_AFTER + 1 }, (_, i) => ({
+      sha: sha(100 + i),
+      message: `change ${i}`,
+      authorLogin: null,
+      authorName: null,
+      date: null,
+      parents: [],
+      url: null,
+    }));
     const md = formatReportMarkdown(
-      report({ commits, tickets: [], commitsWithoutTicket: commits.map((c) => ({ sha: c.sha, exemptReason: null })), state: 'failure', statusDescription: '11 problems' }),
+      report({
+        commits,
+        tickets: [],
+        commitsWithoutTicket: commits.map((c) => ({ sha: c.sha, exemptReason: null })),
+        state: 'failure',
+        statusDescription: '11 problems',
+      }),
     );
     expect(md).toContain(`#### Commits without a ticket (11)\n\n<details><summary>11 commits</summary>\n\n- \`${sha(100).slice(0, 7)}\` change 0\n`);
-    expect(md).toContain('- `' + sha(110).slice(0, 7) + '` change 10\n\n</details>');
+    expect(md).toContain(`- \`${sha(110).slice(0, 7)}\` change 10\n\n</details>`);
   });
 });
 
@@ -133,9 +157,15 @@ describe('identical problems are grouped (text and markdown); json keeps every f
 
   it('text: one numbered problem for the 204 commits, the first 10 SHAs and "and 194 more", the exempt suggestion', () => {
     const text = formatReportText(failing);
-    expect(text).toContain('\nProblems (205 in 2 groups)\n  1. deploying this would roll back 1 commit of production\n     Fix: Merge production into deploy.\n');
-    expect(text).toContain(`\n  2. 204 commits have no ticket: ${first10.join(', ')} and 194 more\n     Fix: Reference a ticket in the commit message (e.g. "PROJ-123: MINOR: tidy 0")`);
-    expect(text).toContain('The most common subject prefixes here: "MINOR:" (120 commits), "Bump " (44), "HOTFIX:" (40); if such commits need no ticket: commits.exempt: ["^MINOR:","^Bump ","^HOTFIX:"].\n');
+    expect(text).toContain(
+      '\nProblems (205 in 2 groups)\n  1. deploying this would roll back 1 commit of production\n     Fix: Merge production into deploy.\n',
+    );
+    expect(text).toContain(
+      `\n  2. 204 commits have no ticket: ${first10.join(', ')} and 194 more\n     Fix: Reference a ticket in the commit message (e.g. "PROJ-123: MINOR: tidy 0")`,
+    );
+    expect(text).toContain(
+      'The most common subject prefixes here: "MINOR:" (120 commits), "Bump " (44), "HOTFIX:" (40); if such commits need no ticket: commits.exempt: ["^MINOR:","^Bump ","^HOTFIX:"].\n',
+    );
     expect(text).not.toContain('  3. ');
     // Every commit is still listed in its own section.
     expect(text).toContain('Commits without a ticket (204)\n');
@@ -154,7 +184,7 @@ describe('identical problems are grouped (text and markdown); json keeps every f
   });
 });
 
-describe('markdown stays under GitHub\'s comment limit', () => {
+describe("markdown stays under GitHub's comment limit", () => {
   const N = 5_000;
   const hex = (i: number) => (0x2000000 + i).toString(16).padEnd(40, '0');
   const commits = Array.from({ length: 3 * N }, (_, i) => ({
@@ -172,13 +202,33 @@ describe('markdown stays under GitHub\'s comment limit', () => {
     tickets: commits.slice(0, N).map((c, i) => ({
       key: `PROJ-${i + 1}`,
       commitShas: [c.sha],
-      ticket: { key: `PROJ-${i + 1}`, summary: `Summary ${i} ${'y'.repeat(300)}`, type: 'Story', status: 'In Progress', assignee: null, riskAssessment: [], postDeployChecks: [], riskLevel: null, url: `https://jira.example.test/browse/PROJ-${i + 1}` },
+      ticket: {
+        key: `PROJ-${i + 1}`,
+        summary: `Summary ${i} ${'y'.repeat(300)}`,
+        type: 'Story',
+        status: 'In Progress',
+        assignee: null,
+        riskAssessment: [],
+        postDeployChecks: [],
+        riskLevel: null,
+        url: `https://jira.example.test/browse/PROJ-${i + 1}`,
+      },
     })),
     commitsWithoutTicket: commits.slice(N).map((c, i) => ({ sha: c.sha, exemptReason: i < N ? null : 'subject matches ^MINOR:' })),
     reverted: commits.slice(0, 50).map((c, i) => ({ key: `PROJ-${i + 1}`, commitShas: [c.sha] })),
     findings: [
-      ...commits.slice(0, N).map((_, i) => ({ rule: 'ticket-status' as const, summary: `PROJ-${i + 1} is In Progress`, fix: `Move PROJ-${i + 1} to "Done" in JIRA once it is ready to ship, or take its commits out of the deploy.`, ticketKey: `PROJ-${i + 1}` })),
-      ...commits.slice(N, 2 * N).map((c) => ({ rule: 'commit-without-ticket' as const, summary: `commit ${c.sha.slice(0, 7)} has no ticket`, fix: 'Reference a ticket in the commit message, or exempt such commits with commits.exempt in .github/deploy-checker.yml.', commitSha: c.sha })),
+      ...commits.slice(0, N).map((_, i) => ({
+        rule: 'ticket-status' as const,
+        summary: `PROJ-${i + 1} is In Progress`,
+        fix: `Move PROJ-${i + 1} to "Done" in JIRA once it is ready to ship, or take its commits out of the deploy.`,
+        ticketKey: `PROJ-${i + 1}`,
+      })),
+      ...commits.slice(N, 2 * N).map((c) => ({
+        rule: 'commit-without-ticket' as const,
+        summary: `commit ${c.sha.slice(0, 7)} has no ticket`,
+        fix: 'Reference a ticket in the commit message, or exempt such commits with commits.exempt in .github/deploy-checker.yml.',
+        commitSha: c.sha,
+      })),
     ],
     statusDescription: '10000 problems',
   });
@@ -190,7 +240,13 @@ describe('markdown stays under GitHub\'s comment limit', () => {
     expect(md.length).toBeLessThan(GITHUB_COMMENT_MAX);
     // Still most of the budget used, and every section there with its full count.
     expect(utf8Length(md)).toBeGreaterThan(MARKDOWN_MAX_BYTES * 0.9);
-    for (const heading of ['#### Problems (10,000 in 2 groups)', '#### Tickets (5,000)', '#### Commits without a ticket (5,000)', '#### Exempt commits without a ticket (5,000)', '#### Reverted (50)']) {
+    for (const heading of [
+      '#### Problems (10,000 in 2 groups)',
+      '#### Tickets (5,000)',
+      '#### Commits without a ticket (5,000)',
+      '#### Exempt commits without a ticket (5,000)',
+      '#### Reverted (50)',
+    ]) {
       expect(md).toContain(`\n${heading}\n`);
     }
     const mores = [...md.matchAll(/_… and ([\d,]+) more (\w+(?: \w+)?): the full list is in `--format json`\._/g)].map((m) => [m[2], m[1]]);
@@ -240,7 +296,15 @@ describe('json format', () => {
 });
 
 describe('the "ticket checks skipped" notice comes first in every format', () => {
-  const commits = Array.from({ length: 30 }, (_, i) => ({ sha: sha(500 + i), message: `change ${i}`, authorLogin: null, authorName: null, date: null, parents: [], url: null }));
+  const commits = Array.from({ length: 30 }, (_, i) => ({
+    sha: sha(500 + i),
+    message: `change ${i}`,
+    authorLogin: null,
+    authorName: null,
+    date: null,
+    parents: [],
+    url: null,
+  }));
   const skipped = report({
     ticketChecksSkipped: true,
     state: 'failure',
@@ -260,7 +324,11 @@ describe('the "ticket checks skipped" notice comes first in every format', () =>
 
   it('markdown: right after the title, as a quote', () => {
     const md = formatReportMarkdown(skipped);
-    expect(md.split('\n').slice(0, 3)).toEqual([expect.stringMatching(/^### ❌ Deploy check: FAIL/), '', expect.stringMatching(/^> Ticket checks skipped: no JIRA settings/)]);
+    expect(md.split('\n').slice(0, 3)).toEqual([
+      expect.stringMatching(/^### ❌ Deploy check: FAIL/),
+      '',
+      expect.stringMatching(/^> Ticket checks skipped: no JIRA settings/),
+    ]);
     expect(md.match(/Ticket checks skipped/g)).toHaveLength(1);
   });
 

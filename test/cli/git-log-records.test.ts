@@ -15,7 +15,15 @@ describe('createGitLogParser', () => {
       const commits = [...parser.push(text.slice(0, cut)), ...parser.push(text.slice(cut))];
       parser.end();
       expect(commits).toEqual([
-        { sha: A, message: 'PROJ-1: merge\n\nbody \x1e line', authorLogin: null, authorName: 'Dev', date: '2024-01-02T03:04:05+00:00', parents: [B, C], url: null },
+        {
+          sha: A,
+          message: 'PROJ-1: merge\n\nbody \x1e line',
+          authorLogin: null,
+          authorName: 'Dev',
+          date: '2024-01-02T03:04:05+00:00',
+          parents: [B, C],
+          url: null,
+        },
         { sha: B, message: 'root', authorLogin: null, authorName: 'Dev', date: '2024-01-02T03:04:05+00:00', parents: [], url: null },
       ]);
     }

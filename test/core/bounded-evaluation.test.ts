@@ -41,9 +41,30 @@ describe('messages are read up to 64 KB', () => {
   });
 
   it('the pull-request report lists them too', () => {
-    const pr = { number: 1, title: 'PROJ-8: tidy', url: null, headRef: 'f', headSha: long.sha, baseRef: 'main', author: 'dana', draft: false, labels: [], state: 'open' as const };
+    const pr = {
+      number: 1,
+      title: 'PROJ-8: tidy',
+      url: null,
+      headRef: 'f',
+      headSha: long.sha,
+      baseRef: 'main',
+      author: 'dana',
+      draft: false,
+      labels: [],
+      state: 'open' as const,
+    };
     const prKeys = pullRequestKeys(pr, [long], matcher);
-    const report = buildPullRequestReport(ctx, { pr, baseSha: 'b', commits: [long], compare: null, prKeys, tickets: new Map(), findings: [], config: config(), matcher });
+    const report = buildPullRequestReport(ctx, {
+      pr,
+      baseSha: 'b',
+      commits: [long],
+      compare: null,
+      prKeys,
+      tickets: new Map(),
+      findings: [],
+      config: config(),
+      matcher,
+    });
     expect(report.truncatedMessages).toEqual([long.sha]);
   });
 

@@ -173,8 +173,7 @@ describe('buildErrorReport', () => {
       commitsWithoutTicket: [],
       findings: [],
       ticketChecksSkipped: true,
-      statusDescription:
-        'Could not check: invalid .github/deploy-checker.yml: jira.projects.0: must be an upper-case JIRA project key such as PROJ',
+      statusDescription: 'Could not check: invalid .github/deploy-checker.yml: jira.projects.0: must be an upper-case JIRA project key such as PROJ',
     });
   });
 

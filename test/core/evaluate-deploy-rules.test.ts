@@ -88,7 +88,9 @@ describe('evaluateDeployRules: each rule firing and not firing', () => {
     {
       name: 'commit-without-ticket fires for a commit without a key',
       input: { commits: [loginCommit, typoCommit] },
-      findings: [{ rule: 'commit-without-ticket', summary: `commit ${typoCommit.sha.slice(0, 7)} has no ticket`, ticketKey: undefined, commitSha: typoCommit.sha }],
+      findings: [
+        { rule: 'commit-without-ticket', summary: `commit ${typoCommit.sha.slice(0, 7)} has no ticket`, ticketKey: undefined, commitSha: typoCommit.sha },
+      ],
     },
     {
       name: 'branch-behind fires when the deploy branch is behind production',
@@ -108,7 +110,9 @@ describe('evaluateDeployRules: each rule firing and not firing', () => {
     {
       name: 'skipped ticket checks (no JIRA) judge no ticket but still commits without a ticket',
       input: { commits: [loginCommit, typoCommit], tickets: null },
-      findings: [{ rule: 'commit-without-ticket', summary: `commit ${typoCommit.sha.slice(0, 7)} has no ticket`, ticketKey: undefined, commitSha: typoCommit.sha }],
+      findings: [
+        { rule: 'commit-without-ticket', summary: `commit ${typoCommit.sha.slice(0, 7)} has no ticket`, ticketKey: undefined, commitSha: typoCommit.sha },
+      ],
     },
     {
       name: 'a reverted ticket is not judged, and its revert commit counts as having a ticket',
@@ -168,10 +172,18 @@ describe('commitExemptReason', () => {
     { name: 'a subject matching an exempt pattern is exempt', c: commit('minor', 'MINOR: Fix typo'), reason: 'subject matches ^MINOR:' },
     { name: 'the second exempt pattern is tried too', c: commit('bump', 'Bump lodash from 4.17.20 to 4.17.21'), reason: 'subject matches ^Bump ' },
     { name: 'exempt patterns are matched against the subject only', c: commit('body', 'Fix typo\n\nMINOR: cleanup'), reason: null },
-    { name: 'a configured exempt author is exempt, case-insensitively', c: commit('bot', 'Release 1.2', { authorLogin: 'release-bot' }), reason: 'author release-bot is exempt' },
+    {
+      name: 'a configured exempt author is exempt, case-insensitively',
+      c: commit('bot', 'Release 1.2', { authorLogin: 'release-bot' }),
+      reason: 'author release-bot is exempt',
+    },
     { name: 'an unknown author is not exempt', c: commit('anon', 'Release 1.2', { authorLogin: null }), reason: null },
     { name: 'an ordinary commit is not exempt', c: commit('plain', 'Fix typo'), reason: null },
-    { name: 'a merge commit wins over other reasons', c: commit('mm', 'MINOR: merge', { parents: ['a', 'b'], authorLogin: 'release-bot' }), reason: 'merge commit' },
+    {
+      name: 'a merge commit wins over other reasons',
+      c: commit('mm', 'MINOR: merge', { parents: ['a', 'b'], authorLogin: 'release-bot' }),
+      reason: 'merge commit',
+    },
   ])('$name', ({ c, reason }) => {
     expect(commitExemptReason(c, cfg)).toBe(reason);
   });
@@ -363,9 +375,13 @@ describe('finding order', () => {
   it('sortFindings is stable within a rule', () => {
     const f = (rule: Finding['rule'], summary: string): Finding => ({ rule, summary, fix: '' });
     expect(
-      sortFindings([f('commit-without-ticket', 'a'), f('risk-assessment', 'b'), f('commit-without-ticket', 'c'), f('branch-behind', 'd'), f('risk-assessment', 'e')]).map(
-        (x) => x.summary,
-      ),
+      sortFindings([
+        f('commit-without-ticket', 'a'),
+        f('risk-assessment', 'b'),
+        f('commit-without-ticket', 'c'),
+        f('branch-behind', 'd'),
+        f('risk-assessment', 'e'),
+      ]).map((x) => x.summary),
     ).toEqual(['d', 'b', 'e', 'a', 'c']);
   });
 });

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRepoConfig } from '../../src/core/config/repo-config-schema.js';
-import {
-  buildExemptPullRequestReport,
-  pullRequestExemption,
-  type PullRequestFacts,
-} from '../../src/core/pull-request/evaluate-pull-request.js';
+import { buildExemptPullRequestReport, pullRequestExemption, type PullRequestFacts } from '../../src/core/pull-request/evaluate-pull-request.js';
 
 const pr: PullRequestFacts = {
   number: 7,
@@ -32,7 +28,11 @@ describe('pull request exemptions', () => {
 
 describe('buildExemptPullRequestReport', () => {
   it('is a success for the head, with the reason as description and nothing read', () => {
-    const report = buildExemptPullRequestReport({ repo: { owner: 'acme', repo: 'shop' }, trigger: 'pull_request', evaluatedAt: '2026-11-22T00:00:00.000Z' }, pr, 'labelled "no-ticket"');
+    const report = buildExemptPullRequestReport(
+      { repo: { owner: 'acme', repo: 'shop' }, trigger: 'pull_request', evaluatedAt: '2026-11-22T00:00:00.000Z' },
+      pr,
+      'labelled "no-ticket"',
+    );
     expect(report).toMatchObject({
       kind: 'pull_request',
       pullRequest: { number: 7, title: 'Fix typo', url: pr.url },

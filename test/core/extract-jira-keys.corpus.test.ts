@@ -3,13 +3,7 @@
  * Runs with `npm run test:corpus`; the synthetic counterpart in `npm test` is extract-jira-keys.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createKeyMatcher,
-  extractKeys,
-  findKeyLikeTokens,
-  summarizeDeployKeys,
-  type KeyedCommit,
-} from '../../src/core/jira-keys/extract-jira-keys.js';
+import { createKeyMatcher, extractKeys, findKeyLikeTokens, summarizeDeployKeys, type KeyedCommit } from '../../src/core/jira-keys/extract-jira-keys.js';
 import { COMMIT_CORPUS_DIR, commitCorpusFiles, readCommitCorpusFile } from '../helpers/commit-corpus.js';
 
 interface CorpusFile {
@@ -155,9 +149,7 @@ describe('reverts in kafka 3.6.0..3.7.0', () => {
       'KAFKA-14412: Better Rocks column family management (#14852)',
       'KAFKA-16089: Revert "KAFKA-14412: Better Rocks column family management" (#15145)',
     ]);
-    expect(subjectsOf('KAFKA-16089', summary.shipped)).toEqual([
-      'KAFKA-16089: Revert "KAFKA-14412: Better Rocks column family management" (#15145)',
-    ]);
+    expect(subjectsOf('KAFKA-16089', summary.shipped)).toEqual(['KAFKA-16089: Revert "KAFKA-14412: Better Rocks column family management" (#15145)']);
   });
 
   it('KAFKA-16086 is reverted by a bullet of the squashed KAFKA-16089 body', () => {

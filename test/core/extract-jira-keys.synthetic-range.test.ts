@@ -3,12 +3,7 @@
  * that has every pattern of the corpus: `npm test` needs no corpus.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  createKeyMatcher,
-  extractKeys,
-  findKeyLikeTokens,
-  summarizeDeployKeys,
-} from '../../src/core/jira-keys/extract-jira-keys.js';
+import { createKeyMatcher, extractKeys, findKeyLikeTokens, summarizeDeployKeys } from '../../src/core/jira-keys/extract-jira-keys.js';
 import {
   SYNTHETIC_COMMITS,
   SYNTHETIC_HINTED_TOKENS,

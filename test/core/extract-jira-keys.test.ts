@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  createKeyMatcher,
-  extractCommitKeys,
-  extractKeys,
-  findKeyLikeTokens,
-  summarizeDeployKeys,
-} from '../../src/core/jira-keys/extract-jira-keys.js';
+import { createKeyMatcher, extractCommitKeys, extractKeys, findKeyLikeTokens, summarizeDeployKeys } from '../../src/core/jira-keys/extract-jira-keys.js';
 
 const matcher = createKeyMatcher({ projects: ['PROJ', 'KAFKA', 'PARQUET'] });
 
@@ -22,10 +16,22 @@ const notKeys: KeyRow[] = [
   { name: 'SHA-256 is not a key', text: 'MINOR: Publish SHA-256 checksums of the release artifacts', keys: [] },
   { name: 'KIP-714 next to a real key gives only the real key', text: 'KAFKA-15778: Implement KIP-714 client metrics plugin (#14620)', keys: ['KAFKA-15778'] },
   { name: 'PR-14347 is not a key', text: 'MINOR: Follow-up to PR-14347, fix javadoc (#14361)', keys: [] },
-  { name: 'GH-35086 next to a real key gives only the real key', text: 'PARQUET-2417: Add support for geometry logical type (GH-35086)', keys: ['PARQUET-2417'] },
+  {
+    name: 'GH-35086 next to a real key gives only the real key',
+    text: 'PARQUET-2417: Add support for geometry logical type (GH-35086)',
+    keys: ['PARQUET-2417'],
+  },
   { name: 'PLAINTEXT-0 is not a key', text: 'MINOR: Name the test listener PLAINTEXT-0 (#14480)', keys: [] },
-  { name: 'JDK-8015831 next to a real key gives only the real key', text: 'KAFKA-15500: Work around JDK-8015831 in the class loader (#14410)', keys: ['KAFKA-15500'] },
-  { name: 'HADOOP-18103 of another project is rejected', text: 'PARQUET-2171: Implement vectored IO in parquet file format (HADOOP-18103)', keys: ['PARQUET-2171'] },
+  {
+    name: 'JDK-8015831 next to a real key gives only the real key',
+    text: 'KAFKA-15500: Work around JDK-8015831 in the class loader (#14410)',
+    keys: ['KAFKA-15500'],
+  },
+  {
+    name: 'HADOOP-18103 of another project is rejected',
+    text: 'PARQUET-2171: Implement vectored IO in parquet file format (HADOOP-18103)',
+    keys: ['PARQUET-2171'],
+  },
   { name: 'SPARK-42382 of another project is rejected', text: 'MINOR: Align the decimal rescaling with SPARK-42382', keys: [] },
   { name: 'a project key glued to a longer word (XPROJ-12) is rejected', text: 'Port XPROJ-12 fix', keys: [] },
   { name: 'a longer project key that starts with a configured one (PROJX-12) is rejected', text: 'Port PROJX-12 fix', keys: [] },
@@ -34,7 +40,11 @@ const notKeys: KeyRow[] = [
 const versionsAndPaths: KeyRow[] = [
   { name: 'apache-parquet-1.13.0-rc0 is a version, not PARQUET-1', text: '[maven-release-plugin] prepare release apache-parquet-1.13.0-rc0', keys: [] },
   { name: 'kafka-3.6.2.jar is a file name, not KAFKA-3', text: 'MINOR: Drop kafka-3.6.2.jar from the system test image (#14999)', keys: [] },
-  { name: '/tmp/kafka-2594137463116889965 is a path with a 19-digit number, not a key', text: 'MINOR: Delete /tmp/kafka-2594137463116889965 after the test (#14702)', keys: [] },
+  {
+    name: '/tmp/kafka-2594137463116889965 is a path with a 19-digit number, not a key',
+    text: 'MINOR: Delete /tmp/kafka-2594137463116889965 after the test (#14702)',
+    keys: [],
+  },
   { name: 'a short lower-case number in a path (/tmp/kafka-123) is not a key', text: 'MINOR: Log dir moved to /tmp/kafka-123', keys: [] },
   { name: 'an upper-case version string (PROJ-1.2.3) is not a key', text: 'Release PROJ-1.2.3 to staging', keys: [] },
   { name: 'a lower-case key before a file extension (proj-12.txt) is a file name, not a key', text: 'Rename proj-12.txt to notes.txt', keys: [] },
@@ -107,7 +117,11 @@ const noKey: KeyRow[] = [
 ];
 
 const caseAndSeparator: KeyRow[] = [
-  { name: 'decision: Kafka-14748: (mixed case, dash, standing alone) is a key', text: 'Kafka-14748: Relax non-null FK left-join requirement (#14107)', keys: ['KAFKA-14748'] },
+  {
+    name: 'decision: Kafka-14748: (mixed case, dash, standing alone) is a key',
+    text: 'Kafka-14748: Relax non-null FK left-join requirement (#14107)',
+    keys: ['KAFKA-14748'],
+  },
   { name: 'decision: proj-12 (lower case, dash, standing alone) is a key', text: 'proj-12 add login page', keys: ['PROJ-12'] },
   { name: 'decision: pRoJ-12 (any case, standing alone) is a key', text: 'Login page (pRoJ-12)', keys: ['PROJ-12'] },
   { name: 'decision: lower case after a slash (feature/proj-12-login) is not a key', text: 'Merge branch feature/proj-12-login', keys: [] },
@@ -117,8 +131,16 @@ const caseAndSeparator: KeyRow[] = [
   { name: 'decision: PROJ_4929 (upper case, underscore) is a key', text: 'PROJ_4929: Handle null in the parser', keys: ['PROJ-4929'] },
   { name: 'decision: PROJ_12 after a slash is a key like the dash form', text: 'Merge branch feature/PROJ_12_login', keys: ['PROJ-12'] },
   { name: 'decision: proj_12 (lower case, underscore) is not a key', text: 'Call proj_12 helper', keys: [] },
-  { name: 'decision: KAFKA 14515: (space, leading key before a colon) is a key', text: 'KAFKA 14515: Optimized Uniform Rack Aware Assignor (#14416)', keys: ['KAFKA-14515'] },
-  { name: 'decision: Kafka 12317: (space, mixed case, leading before a colon) is a key', text: 'Kafka 12317: Relax non-null key requirement in Kafka Streams (#14174)', keys: ['KAFKA-12317'] },
+  {
+    name: 'decision: KAFKA 14515: (space, leading key before a colon) is a key',
+    text: 'KAFKA 14515: Optimized Uniform Rack Aware Assignor (#14416)',
+    keys: ['KAFKA-14515'],
+  },
+  {
+    name: 'decision: Kafka 12317: (space, mixed case, leading before a colon) is a key',
+    text: 'Kafka 12317: Relax non-null key requirement in Kafka Streams (#14174)',
+    keys: ['KAFKA-12317'],
+  },
   { name: 'decision: [PROJ 12] (space, leading before a bracket) is a key', text: '[PROJ 12] Add login page', keys: ['PROJ-12'] },
   { name: 'decision: a bulleted body line starting with PROJ 12: is a key', text: 'Squashed\n\n* PROJ 12: Add login page', keys: ['PROJ-12'] },
   { name: 'decision: PROJ 12 with a space in prose is not a key', text: 'Moved to PROJ 2 servers', keys: [] },
@@ -260,7 +282,8 @@ describe('extractCommitKeys: what one commit ships and reverts', () => {
     },
     {
       name: 'the corpus double revert of KAFKA-15661 with pull-request numbers ships KAFKA-15661',
-      message: 'Revert "Revert "KAFKA-15661: KIP-951: Server side changes (#14444)" (#14738)" (#14747)\n\nA fix for that was merged in #14757, hence unreverting this change.',
+      message:
+        'Revert "Revert "KAFKA-15661: KIP-951: Server side changes (#14444)" (#14738)" (#14747)\n\nA fix for that was merged in #14757, hence unreverting this change.',
       ships: ['KAFKA-15661'],
       reverts: [],
     },
@@ -354,7 +377,12 @@ describe('summarizeDeployKeys: net effect of a range, oldest first', () => {
   it.each([
     { name: 'a key shipped then reverted is reverted', commits: [apply, revert], shipped: {}, reverted: { 'PROJ-1': ['a1', 'b2'] } },
     { name: 'a revert and its re-apply in one range ship', commits: [apply, revert, reapply], shipped: { 'PROJ-1': ['a1', 'b2', 'c3'] }, reverted: {} },
-    { name: 'a revert followed by a fresh commit of the key ships', commits: [apply, revert, takeTwo], shipped: { 'PROJ-1': ['a1', 'b2', 'd4'] }, reverted: {} },
+    {
+      name: 'a revert followed by a fresh commit of the key ships',
+      commits: [apply, revert, takeTwo],
+      shipped: { 'PROJ-1': ['a1', 'b2', 'd4'] },
+      reverted: {},
+    },
     { name: 'a revert alone (the original is already in production) is reverted', commits: [revert], shipped: {}, reverted: { 'PROJ-1': ['b2'] } },
     {
       name: 'the same key in many commits lists every commit, oldest first',

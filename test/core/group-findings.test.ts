@@ -20,7 +20,9 @@ const many = (n: number, subject: (i: number) => string) => Array.from({ length:
 
 describe('groupFindings', () => {
   it('groups 204 commits without a ticket into one problem listing them, with the common prefixes as commits.exempt patterns', () => {
-    const commits = many(204, (i) => (i < 120 ? `MINOR: tidy ${i}` : i < 160 ? `HOTFIX: patch ${i}` : i < 190 ? `Bump lib-${i} from 1.0 to 1.1` : `one-off change ${i}`));
+    const commits = many(204, (i) =>
+      i < 120 ? `MINOR: tidy ${i}` : i < 160 ? `HOTFIX: patch ${i}` : i < 190 ? `Bump lib-${i} from 1.0 to 1.1` : `one-off change ${i}`,
+    );
     const { report, groups } = grouped(commits);
     expect(report.findings).toHaveLength(204); // the report itself is untouched
     expect(groups).toHaveLength(1);
@@ -52,7 +54,15 @@ describe('groupFindings', () => {
     expect(plain!.summary).toBe('2 commits have no ticket');
     expect(plain!.exemptSuggestions).toEqual([]);
     expect(plain!.fix).not.toContain('most common');
-    expect(hinted).toEqual({ rule: 'commit-without-ticket', findings: [report.findings[1]], summary: report.findings[1]!.summary, fix: report.findings[1]!.fix, items: [], itemKind: 'commit', exemptSuggestions: [] });
+    expect(hinted).toEqual({
+      rule: 'commit-without-ticket',
+      findings: [report.findings[1]],
+      summary: report.findings[1]!.summary,
+      fix: report.findings[1]!.fix,
+      items: [],
+      itemKind: 'commit',
+      exemptSuggestions: [],
+    });
     expect(hinted!.fix).toContain('It mentions PORJ-12');
   });
 
@@ -104,15 +114,17 @@ describe('subjectPrefix', () => {
     ['x', null, null],
   ])('%j → %j', (subject, prefix, pattern) => {
     const p = subjectPrefix(subject);
-    expect(p && p.prefix).toBe(prefix);
-    expect(p && p.pattern).toBe(pattern);
+    expect(p?.prefix).toBe(prefix);
+    expect(p?.pattern).toBe(pattern);
     if (p) expect(new RegExp(p.pattern).test(subject)).toBe(true);
   });
 });
 
 describe('suggestExemptPatterns', () => {
   it('keeps prefixes of two commits or more, most used first, ties in range order, at most three', () => {
-    expect(suggestExemptPatterns(['Bump a', 'MINOR: x', 'Bump b', 'MINOR: y', 'docs: z', 'docs: w', 'HOTFIX: 1', 'HOTFIX: 2', 'HOTFIX: 3', 'lonely: one'])).toEqual([
+    expect(
+      suggestExemptPatterns(['Bump a', 'MINOR: x', 'Bump b', 'MINOR: y', 'docs: z', 'docs: w', 'HOTFIX: 1', 'HOTFIX: 2', 'HOTFIX: 3', 'lonely: one']),
+    ).toEqual([
       { prefix: 'HOTFIX:', pattern: '^HOTFIX:', count: 3 },
       { prefix: 'Bump ', pattern: '^Bump ', count: 2 },
       { prefix: 'MINOR:', pattern: '^MINOR:', count: 2 },

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  branchesFromRawConfig,
-  defaultRepoConfig,
-  parseRepoConfig,
-  repoConfigSchema,
-} from '../../src/core/config/repo-config-schema.js';
+import { branchesFromRawConfig, defaultRepoConfig, parseRepoConfig, repoConfigSchema } from '../../src/core/config/repo-config-schema.js';
 
 describe('defaults', () => {
   it('an empty file gives every default', () => {
@@ -45,7 +40,11 @@ describe('defaults', () => {
     const parsed = parseRepoConfig({ branches: { deploy: 'release' }, rules: { branchBehind: false }, jira: { fields: { riskLevel: 'Risk Level' } } });
     expect(parsed.ok && parsed.config.branches).toEqual({ deploy: 'release', production: 'production' });
     expect(parsed.ok && parsed.config.rules).toEqual({ ...defaultRepoConfig.rules, branchBehind: false });
-    expect(parsed.ok && parsed.config.jira.fields).toEqual({ riskAssessment: 'Risk Assessment', postDeployChecks: 'Post-Deploy Checks', riskLevel: 'Risk Level' });
+    expect(parsed.ok && parsed.config.jira.fields).toEqual({
+      riskAssessment: 'Risk Assessment',
+      postDeployChecks: 'Post-Deploy Checks',
+      riskLevel: 'Risk Level',
+    });
   });
 
   it('a full valid file is taken as written', () => {
@@ -74,9 +73,17 @@ describe('invalid files name the key path', () => {
     { name: 'unknown top-level key', raw: { brnches: { deploy: 'x' } }, error: 'unknown key "brnches"' },
     { name: 'unknown nested key', raw: { rules: { branchBehnd: false } }, error: 'rules: unknown key "branchBehnd"' },
     { name: 'several unknown keys', raw: { jira: { fields: { risk: 'x', checks: 'y' } } }, error: 'jira.fields: unknown key "risk", "checks"' },
-    { name: 'wrong type: string for a boolean', raw: { rules: { branchBehind: 'yes' } }, error: 'rules.branchBehind: Invalid input: expected boolean, received string' },
+    {
+      name: 'wrong type: string for a boolean',
+      raw: { rules: { branchBehind: 'yes' } },
+      error: 'rules.branchBehind: Invalid input: expected boolean, received string',
+    },
     { name: 'wrong type: number for a branch', raw: { branches: { deploy: 5 } }, error: 'branches.deploy: Invalid input: expected string, received number' },
-    { name: 'wrong type: string for a list', raw: { jira: { allowedStatuses: 'Done' } }, error: 'jira.allowedStatuses: Invalid input: expected array, received string' },
+    {
+      name: 'wrong type: string for a list',
+      raw: { jira: { allowedStatuses: 'Done' } },
+      error: 'jira.allowedStatuses: Invalid input: expected array, received string',
+    },
     { name: 'wrong type: list for a section', raw: { commits: ['^MINOR:'] }, error: 'commits: Invalid input: expected object, received array' },
     {
       name: 'bad regular expression',
@@ -84,15 +91,31 @@ describe('invalid files name the key path', () => {
       error: 'commits.exempt.1: "(unclosed" is not a supported regular expression (RE2 syntax): missing closing ): `(unclosed`',
     },
     { name: 'lowercase project key', raw: { jira: { projects: ['proj'] } }, error: 'jira.projects.0: must be an upper-case JIRA project key such as PROJ' },
-    { name: 'project key with a dash', raw: { jira: { projects: ['PROJ', 'MY-PROJ'] } }, error: 'jira.projects.1: must be an upper-case JIRA project key such as PROJ' },
+    {
+      name: 'project key with a dash',
+      raw: { jira: { projects: ['PROJ', 'MY-PROJ'] } },
+      error: 'jira.projects.1: must be an upper-case JIRA project key such as PROJ',
+    },
     { name: 'empty project list', raw: { jira: { projects: [] } }, error: 'jira.projects: Too small: expected array to have >=1 items' },
     { name: 'empty allowed statuses', raw: { jira: { allowedStatuses: [] } }, error: 'jira.allowedStatuses: Too small: expected array to have >=1 items' },
-    { name: 'empty field name', raw: { jira: { fields: { riskAssessment: '' } } }, error: 'jira.fields.riskAssessment: Too small: expected string to have >=1 characters' },
+    {
+      name: 'empty field name',
+      raw: { jira: { fields: { riskAssessment: '' } } },
+      error: 'jira.fields.riskAssessment: Too small: expected string to have >=1 characters',
+    },
     { name: 'empty branch name', raw: { branches: { production: '' } }, error: 'branches.production: Too small: expected string to have >=1 characters' },
-    { name: 'status context over 100 characters', raw: { status: { context: 'x'.repeat(101) } }, error: 'status.context: Too big: expected string to have <=100 characters' },
+    {
+      name: 'status context over 100 characters',
+      raw: { status: { context: 'x'.repeat(101) } },
+      error: 'status.context: Too big: expected string to have <=100 characters',
+    },
     { name: 'unknown deploy signal', raw: { deploy: { signal: 'tag' } }, error: 'deploy.signal: Invalid option: expected one of "push"|"deployment"' },
     { name: 'empty Slack channel', raw: { slack: { channel: '' } }, error: 'slack.channel: Too small: expected string to have >=1 characters' },
-    { name: 'a Slack mention that is not an id', raw: { slack: { mention: ['@here'] } }, error: 'slack.mention.0: must be a Slack user group id (S…) or user id (U…/W…)' },
+    {
+      name: 'a Slack mention that is not an id',
+      raw: { slack: { mention: ['@here'] } },
+      error: 'slack.mention.0: must be a Slack user group id (S…) or user id (U…/W…)',
+    },
     {
       name: 'several problems are all listed',
       raw: { rules: { branchBehind: 1 }, jira: { projects: ['ok'] } },
@@ -173,8 +196,16 @@ describe('_extends', () => {
 describe('branchesFromRawConfig', () => {
   it.each([
     { name: 'both branches as strings', raw: { branches: { deploy: 'release', production: 'main' } }, branches: { deploy: 'release', production: 'main' } },
-    { name: 'an invalid file still gives its branch names', raw: { branches: { deploy: 'release' }, rules: { nope: 1 } }, branches: { deploy: 'release', production: 'production' } },
-    { name: 'a non-string branch falls back to the default', raw: { branches: { deploy: 5, production: 'main' } }, branches: { deploy: 'deploy', production: 'main' } },
+    {
+      name: 'an invalid file still gives its branch names',
+      raw: { branches: { deploy: 'release' }, rules: { nope: 1 } },
+      branches: { deploy: 'release', production: 'production' },
+    },
+    {
+      name: 'a non-string branch falls back to the default',
+      raw: { branches: { deploy: 5, production: 'main' } },
+      branches: { deploy: 'deploy', production: 'main' },
+    },
     { name: 'branches that is not a mapping', raw: { branches: 'main' }, branches: { deploy: 'deploy', production: 'production' } },
     { name: 'no branches section', raw: { rules: {} }, branches: { deploy: 'deploy', production: 'production' } },
     { name: 'null (no file)', raw: null, branches: { deploy: 'deploy', production: 'production' } },

@@ -20,7 +20,12 @@ interface Row {
 }
 
 const plainAndWiki: Row[] = [
-  { name: 'a plain string is one paragraph', value: 'Low risk: config change only.', doc: [{ type: 'paragraph', text: 'Low risk: config change only.' }], filled: true },
+  {
+    name: 'a plain string is one paragraph',
+    value: 'Low risk: config change only.',
+    doc: [{ type: 'paragraph', text: 'Low risk: config change only.' }],
+    filled: true,
+  },
   { name: 'an empty string is empty', value: '', doc: [], filled: false },
   { name: 'whitespace only is empty', value: '  \n\t \r\n ', doc: [], filled: false },
   { name: '"-" alone is not filled', value: '-', doc: [{ type: 'paragraph', text: '-' }], filled: false },
@@ -48,8 +53,18 @@ const plainAndWiki: Row[] = [
     filled: true,
   },
   { name: 'wiki h3. with formatting is a heading', value: 'h3. *Rollback* plan', doc: [{ type: 'heading', text: 'Rollback plan' }], filled: true },
-  { name: 'wiki *bold* _italic_ -strike- +under+ are dropped', value: '*Low* risk, _only_ -some- +config+', doc: [{ type: 'paragraph', text: 'Low risk, only some config' }], filled: true },
-  { name: 'wiki {{monospace}} keeps its text', value: 'Check {{/health}} returns 200', doc: [{ type: 'paragraph', text: 'Check /health returns 200' }], filled: true },
+  {
+    name: 'wiki *bold* _italic_ -strike- +under+ are dropped',
+    value: '*Low* risk, _only_ -some- +config+',
+    doc: [{ type: 'paragraph', text: 'Low risk, only some config' }],
+    filled: true,
+  },
+  {
+    name: 'wiki {{monospace}} keeps its text',
+    value: 'Check {{/health}} returns 200',
+    doc: [{ type: 'paragraph', text: 'Check /health returns 200' }],
+    filled: true,
+  },
   { name: 'wiki {color} is dropped', value: '{color:#ff0000}danger{color}', doc: [{ type: 'paragraph', text: 'danger' }], filled: true },
   {
     name: 'wiki * bullets with a nested ** item',
@@ -78,8 +93,18 @@ const plainAndWiki: Row[] = [
     filled: true,
   },
   { name: 'wiki {code} on one line', value: '{code}select 1{code}', doc: [{ type: 'code', text: 'select 1' }], filled: true },
-  { name: 'wiki {code} keeps markup characters verbatim', value: '{noformat}\nraw *text* _here_\n{noformat}', doc: [{ type: 'code', text: 'raw *text* _here_' }], filled: true },
-  { name: 'wiki unclosed {code} keeps the rest as code', value: '{code}\nline one\nline two', doc: [{ type: 'code', text: 'line one\nline two' }], filled: true },
+  {
+    name: 'wiki {code} keeps markup characters verbatim',
+    value: '{noformat}\nraw *text* _here_\n{noformat}',
+    doc: [{ type: 'code', text: 'raw *text* _here_' }],
+    filled: true,
+  },
+  {
+    name: 'wiki unclosed {code} keeps the rest as code',
+    value: '{code}\nline one\nline two',
+    doc: [{ type: 'code', text: 'line one\nline two' }],
+    filled: true,
+  },
   { name: 'wiki empty {code}{code} is empty', value: '{code}\n   \n{code}', doc: [], filled: false },
   { name: 'wiki {quote}…{quote} is a quote', value: '{quote}\nOps said *fine*\n{quote}', doc: [{ type: 'quote', text: 'Ops said fine' }], filled: true },
   { name: 'wiki bq. is a quote', value: 'bq. Approved by ops', doc: [{ type: 'quote', text: 'Approved by ops' }], filled: true },
@@ -132,7 +157,12 @@ const adf: Row[] = [
     doc: [{ type: 'paragraph', text: 'one\ntwo' }],
     filled: true,
   },
-  { name: 'ADF heading', value: doc({ type: 'heading', attrs: { level: 2 }, content: [text('Rollback')] }), doc: [{ type: 'heading', text: 'Rollback' }], filled: true },
+  {
+    name: 'ADF heading',
+    value: doc({ type: 'heading', attrs: { level: 2 }, content: [text('Rollback')] }),
+    doc: [{ type: 'heading', text: 'Rollback' }],
+    filled: true,
+  },
   {
     name: 'ADF bullet list',
     value: doc(bullets(item(para(text('Open the page'))), item(para(text('Sign in'))))),
@@ -158,7 +188,12 @@ const adf: Row[] = [
     doc: [{ type: 'code', text: 'select count(*)\n  from logins;' }],
     filled: true,
   },
-  { name: 'ADF blockquote', value: doc({ type: 'blockquote', content: [para(text('Approved by ops'))] }), doc: [{ type: 'quote', text: 'Approved by ops' }], filled: true },
+  {
+    name: 'ADF blockquote',
+    value: doc({ type: 'blockquote', content: [para(text('Approved by ops'))] }),
+    doc: [{ type: 'quote', text: 'Approved by ops' }],
+    filled: true,
+  },
   {
     name: 'ADF panel content is kept',
     value: doc({ type: 'panel', attrs: { panelType: 'warning' }, content: [para(text('Feature flag off by default'))] }),
@@ -186,8 +221,18 @@ const adf: Row[] = [
     doc: [{ type: 'paragraph', text: 'Looks good 👍' }],
     filled: true,
   },
-  { name: 'ADF emoji alone is not filled', value: doc(para({ type: 'emoji', attrs: { shortName: ':thumbsup:', text: '👍' } })), doc: [{ type: 'paragraph', text: '👍' }], filled: false },
-  { name: 'ADF emoji without text keeps its short name', value: doc(para({ type: 'emoji', attrs: { shortName: ':warning:' } })), doc: [{ type: 'paragraph', text: ':warning:' }], filled: true },
+  {
+    name: 'ADF emoji alone is not filled',
+    value: doc(para({ type: 'emoji', attrs: { shortName: ':thumbsup:', text: '👍' } })),
+    doc: [{ type: 'paragraph', text: '👍' }],
+    filled: false,
+  },
+  {
+    name: 'ADF emoji without text keeps its short name',
+    value: doc(para({ type: 'emoji', attrs: { shortName: ':warning:' } })),
+    doc: [{ type: 'paragraph', text: ':warning:' }],
+    filled: true,
+  },
   {
     name: 'ADF inlineCard keeps its URL',
     value: doc(para(text('Runbook: '), { type: 'inlineCard', attrs: { url: 'https://wiki.acme.example/runbook' } })),
@@ -206,8 +251,18 @@ const adf: Row[] = [
     doc: [{ type: 'paragraph', text: 'https://status.acme.example' }],
     filled: true,
   },
-  { name: 'ADF status lozenge keeps its text', value: doc(para({ type: 'status', attrs: { text: 'APPROVED', color: 'green' } })), doc: [{ type: 'paragraph', text: 'APPROVED' }], filled: true },
-  { name: 'ADF date becomes an ISO day', value: doc(para({ type: 'date', attrs: { timestamp: '1700000000000' } })), doc: [{ type: 'paragraph', text: '2023-11-14' }], filled: true },
+  {
+    name: 'ADF status lozenge keeps its text',
+    value: doc(para({ type: 'status', attrs: { text: 'APPROVED', color: 'green' } })),
+    doc: [{ type: 'paragraph', text: 'APPROVED' }],
+    filled: true,
+  },
+  {
+    name: 'ADF date becomes an ISO day',
+    value: doc(para({ type: 'date', attrs: { timestamp: '1700000000000' } })),
+    doc: [{ type: 'paragraph', text: '2023-11-14' }],
+    filled: true,
+  },
   {
     name: 'ADF expand title becomes a heading',
     value: doc({ type: 'expand', attrs: { title: 'Details' }, content: [para(text('Hidden text'))] }),
@@ -217,18 +272,56 @@ const adf: Row[] = [
     ],
     filled: true,
   },
-  { name: 'ADF unknown block keeps its text', value: doc({ type: 'futureBlock', content: [text('keep me')] }), doc: [{ type: 'paragraph', text: 'keep me' }], filled: true },
+  {
+    name: 'ADF unknown block keeps its text',
+    value: doc({ type: 'futureBlock', content: [text('keep me')] }),
+    doc: [{ type: 'paragraph', text: 'keep me' }],
+    filled: true,
+  },
 ];
 
 const options: Row[] = [
-  { name: 'select option {value}', value: { self: 'https://acme.atlassian.net/rest/api/3/customFieldOption/10100', value: 'High', id: '10100' }, doc: [{ type: 'paragraph', text: 'High' }], filled: true },
-  { name: 'cascading select {value, child}', value: { value: 'High', id: '1', child: { value: 'Payments', id: '2' } }, doc: [{ type: 'paragraph', text: 'High – Payments' }], filled: true },
-  { name: 'array of options is a bullet list', value: [{ value: 'Database' }, { value: 'Cache' }], doc: [{ type: 'list', ordered: false, items: ['Database', 'Cache'] }], filled: true },
+  {
+    name: 'select option {value}',
+    value: { self: 'https://acme.atlassian.net/rest/api/3/customFieldOption/10100', value: 'High', id: '10100' },
+    doc: [{ type: 'paragraph', text: 'High' }],
+    filled: true,
+  },
+  {
+    name: 'cascading select {value, child}',
+    value: { value: 'High', id: '1', child: { value: 'Payments', id: '2' } },
+    doc: [{ type: 'paragraph', text: 'High – Payments' }],
+    filled: true,
+  },
+  {
+    name: 'array of options is a bullet list',
+    value: [{ value: 'Database' }, { value: 'Cache' }],
+    doc: [{ type: 'list', ordered: false, items: ['Database', 'Cache'] }],
+    filled: true,
+  },
   { name: 'empty array is empty', value: [], doc: [], filled: false },
   { name: 'array of blank strings is empty', value: ['', '  '], doc: [], filled: false },
-  { name: 'array of strings drops blank items', value: ['Login', ' ', 'Logout'], doc: [{ type: 'list', ordered: false, items: ['Login', 'Logout'] }], filled: true },
-  { name: 'array of ADF docs concatenates their blocks', value: [doc(para(text('one'))), doc(para(text('two')))], doc: [{ type: 'paragraph', text: 'one' }, { type: 'paragraph', text: 'two' }], filled: true },
-  { name: 'user object gives its display name', value: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Jane Doe', active: true }, doc: [{ type: 'paragraph', text: 'Jane Doe' }], filled: true },
+  {
+    name: 'array of strings drops blank items',
+    value: ['Login', ' ', 'Logout'],
+    doc: [{ type: 'list', ordered: false, items: ['Login', 'Logout'] }],
+    filled: true,
+  },
+  {
+    name: 'array of ADF docs concatenates their blocks',
+    value: [doc(para(text('one'))), doc(para(text('two')))],
+    doc: [
+      { type: 'paragraph', text: 'one' },
+      { type: 'paragraph', text: 'two' },
+    ],
+    filled: true,
+  },
+  {
+    name: 'user object gives its display name',
+    value: { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Jane Doe', active: true },
+    doc: [{ type: 'paragraph', text: 'Jane Doe' }],
+    filled: true,
+  },
   { name: 'object with a name (e.g. a priority) gives the name', value: { id: '2', name: 'High' }, doc: [{ type: 'paragraph', text: 'High' }], filled: true },
   { name: 'number', value: 3, doc: [{ type: 'paragraph', text: '3' }], filled: true },
   { name: 'number 0 is filled', value: 0, doc: [{ type: 'paragraph', text: '0' }], filled: true },
@@ -241,12 +334,30 @@ const options: Row[] = [
 const garbage: Row[] = [
   { name: 'an object without known fields is empty', value: { foo: 1, bar: [2] }, doc: [], filled: false },
   { name: 'a doc whose content is not an array is empty', value: { type: 'doc', content: 'x' }, doc: [], filled: false },
-  { name: 'a doc of junk nodes is empty', value: doc(42, null, 'text', [], { type: 'paragraph', content: [null, 7, { type: 'text', text: 5 }] }), doc: [], filled: false },
-  { name: 'a text node with malformed marks keeps its text', value: doc(para({ type: 'text', text: 'ok', marks: 'bold' }), para({ type: 'text', text: 'also', marks: [{ type: 'link' }] })), doc: [{ type: 'paragraph', text: 'ok' }, { type: 'paragraph', text: 'also' }], filled: true },
+  {
+    name: 'a doc of junk nodes is empty',
+    value: doc(42, null, 'text', [], { type: 'paragraph', content: [null, 7, { type: 'text', text: 5 }] }),
+    doc: [],
+    filled: false,
+  },
+  {
+    name: 'a text node with malformed marks keeps its text',
+    value: doc(para({ type: 'text', text: 'ok', marks: 'bold' }), para({ type: 'text', text: 'also', marks: [{ type: 'link' }] })),
+    doc: [
+      { type: 'paragraph', text: 'ok' },
+      { type: 'paragraph', text: 'also' },
+    ],
+    filled: true,
+  },
   { name: 'an option whose value is not a string is empty', value: { value: 5 }, doc: [], filled: false },
   { name: 'a function is empty', value: () => 'x', doc: [], filled: false },
   { name: 'a symbol is empty', value: Symbol('x'), doc: [], filled: false },
-  { name: 'a list item with junk children is skipped', value: doc(bullets(null, 'x', item(para(text('real'))))), doc: [{ type: 'list', ordered: false, items: ['real'] }], filled: true },
+  {
+    name: 'a list item with junk children is skipped',
+    value: doc(bullets(null, 'x', item(para(text('real'))))),
+    doc: [{ type: 'list', ordered: false, items: ['real'] }],
+    filled: true,
+  },
 ];
 
 describe('toRichDoc and isFilled', () => {

@@ -23,7 +23,11 @@ describe('failureDescription', () => {
       findings: [finding('ticket-status', 'PROJ-12 is In Progress'), untracked(1), untracked(2)],
       text: '3 problems: PROJ-12 is In Progress; 2 commits without a ticket',
     },
-    { name: 'one problem is singular', findings: [finding('risk-assessment', 'PROJ-7 has no risk assessment')], text: '1 problem: PROJ-7 has no risk assessment' },
+    {
+      name: 'one problem is singular',
+      findings: [finding('risk-assessment', 'PROJ-7 has no risk assessment')],
+      text: '1 problem: PROJ-7 has no risk assessment',
+    },
     { name: 'one commit without a ticket is singular', findings: [untracked(1)], text: '1 problem: 1 commit without a ticket' },
     {
       name: 'the branch-behind phrase',
@@ -47,7 +51,9 @@ describe('failureDescription', () => {
     },
     {
       name: 'too many phrases are cut with an ellipsis at 140 code points',
-      findings: ['Open', 'In Progress', 'In Review', 'Blocked', 'Backlog', 'To Do', 'QA', 'Waiting'].map((s, i) => finding('ticket-status', `PROJ-${i + 1} is ${s}`)),
+      findings: ['Open', 'In Progress', 'In Review', 'Blocked', 'Backlog', 'To Do', 'QA', 'Waiting'].map((s, i) =>
+        finding('ticket-status', `PROJ-${i + 1} is ${s}`),
+      ),
       text: '8 problems: PROJ-1 is Open; PROJ-2 is In Progress; PROJ-3 is In Review; PROJ-4 is Blocked; PROJ-5 is Backlog; PROJ-6 is To Do; PROJ-7 is QA…',
     },
   ])('$name', ({ findings, text }) => {

@@ -88,7 +88,14 @@ describe('npm start', () => {
       return null;
     }, githubLog);
     jira = jsonServer((req, body) => {
-      if (req.url === '/rest/api/3/field') return [200, [{ id: RISK_FIELD, name: 'Risk Assessment' }, { id: CHECKS_FIELD, name: 'Post-Deploy Checks' }]];
+      if (req.url === '/rest/api/3/field')
+        return [
+          200,
+          [
+            { id: RISK_FIELD, name: 'Risk Assessment' },
+            { id: CHECKS_FIELD, name: 'Post-Deploy Checks' },
+          ],
+        ];
       if (req.method === 'POST' && req.url === '/rest/api/3/issue/bulkfetch') {
         const keys = (body as { issueIdsOrKeys: string[] }).issueIdsOrKeys;
         return [200, { issues: keys.filter((k) => k === 'PROJ-1').map((k, i) => issueJson(readyTicket(k), i)), issueErrors: [] }];
@@ -170,7 +177,12 @@ describe('npm start', () => {
 
     expect(statuses()).toEqual([
       { state: 'pending', context: 'deploy-checker', description: 'Checking 2 commits…', target_url: `https://checker.example.com/deploys/acme/shop/${HEAD}` },
-      { state: 'failure', context: 'deploy-checker', description: '1 problem: PROJ-2 is unknown to JIRA', target_url: `https://checker.example.com/deploys/acme/shop/${HEAD}` },
+      {
+        state: 'failure',
+        context: 'deploy-checker',
+        description: '1 problem: PROJ-2 is unknown to JIRA',
+        target_url: `https://checker.example.com/deploys/acme/shop/${HEAD}`,
+      },
     ]);
     expect(githubLog.filter((r) => r.url.includes('/statuses/')).every((r) => r.authorization === 'token ghs_e2e')).toBe(true);
     expect(jiraLog.every((r) => r.authorization === `Basic ${Buffer.from('bot@example.com:jira-e2e-token').toString('base64')}`)).toBe(true);

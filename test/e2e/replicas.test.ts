@@ -82,7 +82,12 @@ async function deliver(app: AppProcess, target: FakeRepository): Promise<number>
   const body = JSON.stringify(pushPayload(target.repo, { ref: 'refs/heads/deploy', after: target.deploySha }));
   const res = await fetch(`http://127.0.0.1:${app.port}/api/github/webhooks`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-github-event': 'push', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': await sign(SECRET, body) },
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': await sign(SECRET, body),
+    },
     body,
   });
   await res.text();

@@ -118,7 +118,11 @@ describe('GitHub history source: compare', () => {
 
   it('a failing "Checking N commits…" fails the compare after the pages were read', async () => {
     const all = commitsOf(150);
-    for (const page of [1, 2]) nock(GITHUB_API).get(COMPARE_PATH).query({ per_page: '100', page: String(page) }).reply(200, pageBody(all, page));
+    for (const page of [1, 2])
+      nock(GITHUB_API)
+        .get(COMPARE_PATH)
+        .query({ per_page: '100', page: String(page) })
+        .reply(200, pageBody(all, page));
     const source = createGitHubHistorySource(octokit(), repo);
     await expect(source.compare(BASE, HEAD, () => Promise.reject(new Error('status refused')))).rejects.toThrow('status refused');
   });
@@ -143,9 +147,13 @@ describe('GitHub history source: compare', () => {
     expect(timeline).toEqual(['pending posted', 'compare failed']);
   });
 
-  it("takes compare bodies unparsed from octokit (its json-with-bigint parser costs ~20× JSON.parse) and parses them itself", async () => {
+  it('takes compare bodies unparsed from octokit (its json-with-bigint parser costs ~20× JSON.parse) and parses them itself', async () => {
     const all = commitsOf(150);
-    for (const page of [1, 2]) nock(GITHUB_API).get(COMPARE_PATH).query({ per_page: '100', page: String(page) }).reply(200, pageBody(all, page));
+    for (const page of [1, 2])
+      nock(GITHUB_API)
+        .get(COMPARE_PATH)
+        .query({ per_page: '100', page: String(page) })
+        .reply(200, pageBody(all, page));
     const kit = octokit();
     const parseFlags: unknown[] = [];
     kit.hook.before('request', (options) => {
@@ -173,7 +181,10 @@ describe('GitHub history source: compare', () => {
     const all = commitsOf(250);
     nock(GITHUB_API).get(COMPARE_PATH).query({ per_page: '100', page: '1' }).reply(200, pageBody(all, 1));
     nock(GITHUB_API).get(COMPARE_PATH).query({ per_page: '100', page: '2' }).reply(200, pageBody(all, 2));
-    nock(GITHUB_API).get(COMPARE_PATH).query({ per_page: '100', page: '3' }).reply(200, { ...pageBody(all, 3), commits: [] });
+    nock(GITHUB_API)
+      .get(COMPARE_PATH)
+      .query({ per_page: '100', page: '3' })
+      .reply(200, { ...pageBody(all, 3), commits: [] });
     await expect(createGitHubHistorySource(octokit(), repo).compare(BASE, HEAD)).rejects.toThrow(
       'GitHub compare listed 200 of 250 commits; refusing to judge a partial deploy',
     );
@@ -189,7 +200,10 @@ describe('GitHub history source: compare', () => {
   it('refuses pages that disagree on the total', async () => {
     const all = commitsOf(200);
     nock(GITHUB_API).get(COMPARE_PATH).query({ per_page: '100', page: '1' }).reply(200, pageBody(all, 1));
-    nock(GITHUB_API).get(COMPARE_PATH).query({ per_page: '100', page: '2' }).reply(200, pageBody(all, 2, 201));
+    nock(GITHUB_API)
+      .get(COMPARE_PATH)
+      .query({ per_page: '100', page: '2' })
+      .reply(200, pageBody(all, 2, 201));
     await expect(createGitHubHistorySource(octokit(), repo).compare(BASE, HEAD)).rejects.toThrow('GitHub compare pages disagreed on the total');
   });
 });

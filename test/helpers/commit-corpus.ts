@@ -28,7 +28,9 @@ export function missingCommitCorpus(): string | null {
 export function commitCorpusFiles(): string[] {
   const missing = missingCommitCorpus();
   if (missing !== null) throw new Error(missing);
-  return readdirSync(COMMIT_CORPUS_DIR).filter((name) => name.endsWith('.json')).sort();
+  return readdirSync(COMMIT_CORPUS_DIR)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 }
 
 /** Parses one corpus file (unchecked: the caller states the shape it reads); throws the missing-corpus message. */

@@ -96,59 +96,74 @@ export async function startFakeServices(options: FakeServicesOptions) {
   let failStatusesLeft = 0;
   const statuses: PostedStatus[] = [];
 
-  const github = jsonServer(async (req, body) => {
-    const url = req.url ?? '';
-    if (req.method === 'POST' && /^\/api\/v3\/app\/installations\/\d+\/access_tokens$/.test(url))
-      return [201, { token: 'ghs_fake_installation_token', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }];
-    const target = repos.find((r) => url.startsWith(`/api/v3/repos/${r.repo.owner}/${r.repo.repo}/`));
-    if (!target) return url.includes('/.github/contents/') ? [404, { message: 'Not Found' }] : null;
-    const { repo } = target;
-    const base = `/api/v3/repos/${repo.owner}/${repo.repo}`;
-    if (req.method === 'GET' && url === `${base}/installation`) return [200, { id: repo.installationId }];
-    if (url.startsWith(`${base}/contents/.github%2Fdeploy-checker.yml`) || url.startsWith(`${base}/contents/.github/deploy-checker.yml`))
-      return [200, options.configYaml ?? 'jira:\n  projects: [PROJ]\n'];
-    if (url === `${base}/branches/deploy`) return [200, { name: 'deploy', commit: { sha: target.deploySha } }];
-    if (url === `${base}/branches/production`) return [200, { name: 'production', commit: { sha: target.productionSha } }];
-    if (url.startsWith(`${base}/pulls?`)) return [200, []];
-    if (url.startsWith(`${base}/compare/${target.productionSha}...${target.deploySha}`)) {
-      const page = Number(new URL(url, 'http://x').searchParams.get('page') ?? '1');
-      return [
-        200,
-        {
-          status: 'ahead',
-          ahead_by: target.commits.length,
-          behind_by: 0,
-          total_commits: target.commits.length,
-          commits: target.commits.slice((page - 1) * 100, page * 100).map((c) => apiCommit(c, repo.owner, repo.repo)),
-        },
-      ];
-    }
-    const status = new RegExp(`^${base}/statuses/([0-9a-f]{40})$`).exec(url);
-    if (req.method === 'POST' && status) {
-      await statusGate.wait();
-      if (failStatusesLeft > 0) {
-        failStatusesLeft -= 1;
-        return [502, { message: 'Bad Gateway' }];
+  const github = jsonServer(
+    async (req, body) => {
+      const url = req.url ?? '';
+      if (req.method === 'POST' && /^\/api\/v3\/app\/installations\/\d+\/access_tokens$/.test(url))
+        return [201, { token: 'ghs_fake_installation_token', expires_at: '2099-01-01T00:00:00Z', permissions: {}, repository_selection: 'all' }];
+      const target = repos.find((r) => url.startsWith(`/api/v3/repos/${r.repo.owner}/${r.repo.repo}/`));
+      if (!target) return url.includes('/.github/contents/') ? [404, { message: 'Not Found' }] : null;
+      const { repo } = target;
+      const base = `/api/v3/repos/${repo.owner}/${repo.repo}`;
+      if (req.method === 'GET' && url === `${base}/installation`) return [200, { id: repo.installationId }];
+      if (url.startsWith(`${base}/contents/.github%2Fdeploy-checker.yml`) || url.startsWith(`${base}/contents/.github/deploy-checker.yml`))
+        return [200, options.configYaml ?? 'jira:\n  projects: [PROJ]\n'];
+      if (url === `${base}/branches/deploy`) return [200, { name: 'deploy', commit: { sha: target.deploySha } }];
+      if (url === `${base}/branches/production`) return [200, { name: 'production', commit: { sha: target.productionSha } }];
+      if (url.startsWith(`${base}/pulls?`)) return [200, []];
+      if (url.startsWith(`${base}/compare/${target.productionSha}...${target.deploySha}`)) {
+        const page = Number(new URL(url, 'http://x').searchParams.get('page') ?? '1');
+        return [
+          200,
+          {
+            status: 'ahead',
+            ahead_by: target.commits.length,
+            behind_by: 0,
+            total_commits: target.commits.length,
+            commits: target.commits.slice((page - 1) * 100, page * 100).map((c) => apiCommit(c, repo.owner, repo.repo)),
+          },
+        ];
       }
-      const posted = { sha: status[1]!, repo: `${repo.owner}/${repo.repo}`, ...(body as Omit<PostedStatus, 'sha' | 'repo'>) };
-      statuses.push(posted);
-      events.emit('status', posted);
-      return [201, {}];
-    }
-    return null;
-  }, githubLog, events);
+      const status = new RegExp(`^${base}/statuses/([0-9a-f]{40})$`).exec(url);
+      if (req.method === 'POST' && status) {
+        await statusGate.wait();
+        if (failStatusesLeft > 0) {
+          failStatusesLeft -= 1;
+          return [502, { message: 'Bad Gateway' }];
+        }
+        const posted = { sha: status[1]!, repo: `${repo.owner}/${repo.repo}`, ...(body as Omit<PostedStatus, 'sha' | 'repo'>) };
+        statuses.push(posted);
+        events.emit('status', posted);
+        return [201, {}];
+      }
+      return null;
+    },
+    githubLog,
+    events,
+  );
 
-  const jira = jsonServer(async (req, body) => {
-    if (req.url === '/rest/api/3/field') return [200, [{ id: RISK_FIELD, name: 'Risk Assessment' }, { id: CHECKS_FIELD, name: 'Post-Deploy Checks' }]];
-    if (req.url?.startsWith('/rest/api/3/project')) return [200, [{ key: 'PROJ' }]];
-    if (req.method === 'POST' && req.url === '/rest/api/3/issue/bulkfetch') {
-      events.emit('bulkfetch');
-      await jiraGate.wait();
-      const keys = (body as { issueIdsOrKeys: string[] }).issueIdsOrKeys;
-      return [200, { issues: keys.filter((k) => options.knownKeys.includes(k)).map((k, i) => issueJson(readyTicket(k), i)), issueErrors: [] }];
-    }
-    return null;
-  }, jiraLog, events);
+  const jira = jsonServer(
+    async (req, body) => {
+      if (req.url === '/rest/api/3/field')
+        return [
+          200,
+          [
+            { id: RISK_FIELD, name: 'Risk Assessment' },
+            { id: CHECKS_FIELD, name: 'Post-Deploy Checks' },
+          ],
+        ];
+      if (req.url?.startsWith('/rest/api/3/project')) return [200, [{ key: 'PROJ' }]];
+      if (req.method === 'POST' && req.url === '/rest/api/3/issue/bulkfetch') {
+        events.emit('bulkfetch');
+        await jiraGate.wait();
+        const keys = (body as { issueIdsOrKeys: string[] }).issueIdsOrKeys;
+        return [200, { issues: keys.filter((k) => options.knownKeys.includes(k)).map((k, i) => issueJson(readyTicket(k), i)), issueErrors: [] }];
+      }
+      return null;
+    },
+    jiraLog,
+    events,
+  );
 
   const [githubPort, jiraPort] = await Promise.all([listen(github), listen(jira)]);
 

@@ -75,12 +75,7 @@ export function mockGitHub(target: TestRepo) {
       else s.reply(200, { name, commit: { sha }, protected: false });
     },
     /** Registers every page of a compare, 100 commits a page, like GitHub paginates it. */
-    compare(
-      baseSha: string,
-      headSha: string,
-      commits: FakeCommit[],
-      info: { status?: string; aheadBy?: number; behindBy?: number } = {},
-    ) {
+    compare(baseSha: string, headSha: string, commits: FakeCommit[], info: { status?: string; aheadBy?: number; behindBy?: number } = {}) {
       const pages = Math.max(1, Math.ceil(commits.length / 100));
       for (let page = 1; page <= pages; page++) {
         scope()
@@ -100,7 +95,17 @@ export function mockGitHub(target: TestRepo) {
       scope().get(`${base}/compare/${baseSha}...${headSha}`).query(true).reply(status, { message: 'Server Error' });
     },
     /** GET of a pull request as it is now. */
-    pull(pr: { number: number; title: string; headRef: string; headSha: string; baseRef: string; draft?: boolean; labels?: string[]; author?: string; state?: string }) {
+    pull(pr: {
+      number: number;
+      title: string;
+      headRef: string;
+      headSha: string;
+      baseRef: string;
+      draft?: boolean;
+      labels?: string[];
+      author?: string;
+      state?: string;
+    }) {
       scope()
         .get(`${base}/pulls/${pr.number}`)
         .reply(200, {
@@ -116,7 +121,9 @@ export function mockGitHub(target: TestRepo) {
         });
     },
     permission(login: string, role: string) {
-      scope().get(`${base}/collaborators/${login}/permission`).reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login } });
+      scope()
+        .get(`${base}/collaborators/${login}/permission`)
+        .reply(200, { permission: role === 'maintain' ? 'write' : role, role_name: role, user: { login } });
     },
     reaction(commentId: number, content = 'eyes') {
       scope().post(`${base}/issues/comments/${commentId}/reactions`, { content }).reply(201, { id: 1, content });

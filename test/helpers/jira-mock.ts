@@ -87,7 +87,9 @@ export function mockJiraCloud(baseUrl: string) {
         });
     },
     bulkfetchFails(status: number) {
-      scope().post('/rest/api/3/issue/bulkfetch').reply(status, { errorMessages: ['Internal server error'] });
+      scope()
+        .post('/rest/api/3/issue/bulkfetch')
+        .reply(status, { errorMessages: ['Internal server error'] });
     },
     projects(keys: string[]) {
       scope()

@@ -77,10 +77,29 @@ export const SYNTHETIC_COMMITS: readonly SyntheticCommit[] = messages.map((messa
 
 /** The keys the range ships, sorted. */
 export const SYNTHETIC_SHIPPED_KEYS: readonly string[] = [
-  'KAFKA-14412', 'KAFKA-14515', 'KAFKA-14748', 'KAFKA-15500', 'KAFKA-15629', 'KAFKA-15661', 'KAFKA-15778',
-  'KAFKA-16089', 'KAFKA-16141', 'KAFKA-16837', 'KAFKA-16838',
-  'PARQUET-1167', 'PARQUET-1254', 'PARQUET-2171', 'PARQUET-2261', 'PARQUET-2262', 'PARQUET-2265', 'PARQUET-2429',
-  'PARQUET-2472', 'PARQUET-2590', 'PARQUET-2804', 'PARQUET-3484', 'PARQUET-910',
+  'KAFKA-14412',
+  'KAFKA-14515',
+  'KAFKA-14748',
+  'KAFKA-15500',
+  'KAFKA-15629',
+  'KAFKA-15661',
+  'KAFKA-15778',
+  'KAFKA-16089',
+  'KAFKA-16141',
+  'KAFKA-16837',
+  'KAFKA-16838',
+  'PARQUET-1167',
+  'PARQUET-1254',
+  'PARQUET-2171',
+  'PARQUET-2261',
+  'PARQUET-2262',
+  'PARQUET-2265',
+  'PARQUET-2429',
+  'PARQUET-2472',
+  'PARQUET-2590',
+  'PARQUET-2804',
+  'PARQUET-3484',
+  'PARQUET-910',
 ];
 
 /** The keys the range takes out (shipped earlier in the range or before it, then reverted), sorted. */
@@ -88,8 +107,22 @@ export const SYNTHETIC_REVERTED_KEYS: readonly string[] = ['KAFKA-16086', 'KAFKA
 
 /** What a naive `[A-Z][A-Z0-9]+-\d+` (case-insensitive) would make of the traps: none of them is a key. */
 export const SYNTHETIC_NOT_KEYS: readonly string[] = [
-  'CVE-2023', 'UTF-8', 'SHA-256', 'ISO-8601', 'PR-14347', 'GH-35086', 'PLAINTEXT-0', 'KIP-714', 'KIP-951',
-  'JDK-8015831', 'HADOOP-18103', 'PARQUET-1', 'KAFKA-3', 'KAFKA-2594137463116889965', 'KAFKA-2594137', 'KAKFA-15629',
+  'CVE-2023',
+  'UTF-8',
+  'SHA-256',
+  'ISO-8601',
+  'PR-14347',
+  'GH-35086',
+  'PLAINTEXT-0',
+  'KIP-714',
+  'KIP-951',
+  'JDK-8015831',
+  'HADOOP-18103',
+  'PARQUET-1',
+  'KAFKA-3',
+  'KAFKA-2594137463116889965',
+  'KAFKA-2594137',
+  'KAKFA-15629',
 ];
 
 /** Key-like tokens that are not keys of the projects, worth a "typo?" hint: the typo and the foreign key. */

@@ -34,10 +34,7 @@ function retarget(payload: Record<string, any>, target: TestRepo): Record<string
   return payload;
 }
 
-export function pushPayload(
-  target: TestRepo,
-  options: { ref: string; after: string; before?: string; deleted?: boolean },
-): Record<string, any> {
+export function pushPayload(target: TestRepo, options: { ref: string; after: string; before?: string; deleted?: boolean }): Record<string, any> {
   const p = examplePayload('push', (x) => x.ref === 'refs/heads/master' && !x.deleted);
   p.ref = options.ref;
   p.after = options.deleted ? '0000000000000000000000000000000000000000' : options.after;
@@ -51,7 +48,17 @@ export function pushPayload(
 export function pullRequestPayload(
   target: TestRepo,
   action: string,
-  pr: { number: number; title: string; headRef: string; headSha: string; baseRef: string; baseSha?: string; draft?: boolean; labels?: string[]; author?: string },
+  pr: {
+    number: number;
+    title: string;
+    headRef: string;
+    headSha: string;
+    baseRef: string;
+    baseSha?: string;
+    draft?: boolean;
+    labels?: string[];
+    author?: string;
+  },
   changes?: Record<string, unknown>,
 ): Record<string, any> {
   // The examples have no "edited" payload: such a payload is an "opened" one with action and changes set.
@@ -78,7 +85,11 @@ export function issueCommentPayload(
   comment: { id: number; body: string; login: string; prNumber: number; userType?: string },
 ): Record<string, any> {
   const p = examplePayload('issue_comment', (x) => x.action === 'created' && Boolean(x.installation));
-  p.issue = { ...p.issue, number: comment.prNumber, pull_request: { url: `https://api.github.com/repos/${target.owner}/${target.repo}/pulls/${comment.prNumber}` } };
+  p.issue = {
+    ...p.issue,
+    number: comment.prNumber,
+    pull_request: { url: `https://api.github.com/repos/${target.owner}/${target.repo}/pulls/${comment.prNumber}` },
+  };
   p.comment = { ...p.comment, id: comment.id, body: comment.body, user: { ...p.comment.user, login: comment.login, type: comment.userType ?? 'User' } };
   return retarget(p, target);
 }
@@ -95,6 +106,11 @@ export function deploymentStatusPayload(
     created_at: status.createdAt ?? '2026-11-20T12:00:00Z',
     creator: { ...p.deployment_status.creator, login: status.creator ?? 'release-bot' },
   };
-  p.deployment = { ...p.deployment, sha: status.sha, environment: status.environment, creator: { ...p.deployment.creator, login: status.creator ?? 'release-bot' } };
+  p.deployment = {
+    ...p.deployment,
+    sha: status.sha,
+    environment: status.environment,
+    creator: { ...p.deployment.creator, login: status.creator ?? 'release-bot' },
+  };
   return retarget(p, target);
 }

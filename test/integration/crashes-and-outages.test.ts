@@ -61,7 +61,11 @@ async function startApp(wrapStore: (store: ReportStore) => ReportStore = (s) => 
 const pushToDeploy = (harness: Harness, wait = true) => harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD }), { wait });
 
 /** The reads of one deploy evaluation (the installation token only once per process). */
-function expectEvaluation(gh: ReturnType<typeof mockGitHub>, jira: ReturnType<typeof mockJiraCloud>, options: { token?: boolean; fields?: boolean; config?: boolean } = {}) {
+function expectEvaluation(
+  gh: ReturnType<typeof mockGitHub>,
+  jira: ReturnType<typeof mockJiraCloud>,
+  options: { token?: boolean; fields?: boolean; config?: boolean } = {},
+) {
   if (options.token !== false) gh.installationToken();
   if (options.config !== false) gh.config(CONFIG);
   gh.branch('production', PROD);
@@ -112,7 +116,12 @@ describe('crashes and outages', () => {
     nock(GITHUB_API).post(`/repos/acme/shop/statuses/${HEAD}`).times(2).reply(502, { message: 'Bad Gateway' });
     await pushToDeploy(harness);
     const owed = await store.getStatusIntent({ repo: REPO, sha: HEAD, context: 'deploy-checker' });
-    expect(owed).toMatchObject({ desired: { state: 'success' }, posted: null, attempts: 1, lastError: 'GitHub answered HTTP 502 while posting the commit status' });
+    expect(owed).toMatchObject({
+      desired: { state: 'success' },
+      posted: null,
+      attempts: 1,
+      lastError: 'GitHub answered HTTP 502 while posting the commit status',
+    });
 
     // Before the retry time: nothing is attempted. After it (GitHub is back): the final status is posted once.
     expect(await harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 0, reevaluated: 0 });

@@ -110,7 +110,13 @@ describe('push to the deploy branch', () => {
   });
 
   it.each([
-    { status: 'behind', aheadBy: 0, behindBy: 3, commits: [] as FakeCommit[], description: '1 problem: deploying this would roll back 3 commits of production' },
+    {
+      status: 'behind',
+      aheadBy: 0,
+      behindBy: 3,
+      commits: [] as FakeCommit[],
+      description: '1 problem: deploying this would roll back 3 commits of production',
+    },
     {
       status: 'diverged',
       aheadBy: 1,
@@ -252,9 +258,11 @@ describe('push to the deploy branch', () => {
   it('an _extends naming another owner is refused before anything of that owner is read', async () => {
     gh.installationToken();
     gh.config(`_extends: evil-corp/secrets:deploy/prod-secrets.yml\njira:\n  projects: [PROJ]\n`);
-    const foreign = nock('https://api.github.com').get(/^\/repos\/evil-corp\//).reply(200, 'AWS_SECRET_ACCESS_KEY: hunter2\n', {
-      'content-type': 'application/vnd.github.raw; charset=utf-8',
-    });
+    const foreign = nock('https://api.github.com')
+      .get(/^\/repos\/evil-corp\//)
+      .reply(200, 'AWS_SECRET_ACCESS_KEY: hunter2\n', {
+        'content-type': 'application/vnd.github.raw; charset=utf-8',
+      });
     gh.branch('deploy', HEAD);
     gh.status(HEAD);
     await pushToDeploy();
@@ -264,7 +272,8 @@ describe('push to the deploy branch', () => {
         state: 'error',
         context: 'deploy-checker',
         target_url: reportUrl,
-        description: "Could not check: .github/deploy-checker.yml has an _extends that names another owner's repository; only repositories of acme can be extended",
+        description:
+          "Could not check: .github/deploy-checker.yml has an _extends that names another owner's repository; only repositories of acme can be extended",
       },
     ]);
     // The only mock left unused is the foreign file: nothing of evil-corp was requested.
@@ -273,7 +282,7 @@ describe('push to the deploy branch', () => {
     nock.cleanAll();
   });
 
-  it("an invalid file of another repository of the owner is named, but none of its keys or values", async () => {
+  it('an invalid file of another repository of the owner is named, but none of its keys or values', async () => {
     gh.installationToken();
     gh.config(`_extends: secret-infra:deploy/prod-secrets.yml\njira:\n  projects: [PROJ]\n`);
     nock('https://api.github.com')
@@ -284,7 +293,11 @@ describe('push to the deploy branch', () => {
     await pushToDeploy();
     expect(gh.statuses[0]!.description).not.toMatch(/AWS_SECRET|hunter/);
     expect(gh.statuses).toMatchObject([
-      { state: 'error', description: "Could not check: invalid configuration extended from acme/secret-infra:deploy/prod-secrets.yml (details are shown only for the repository's…" },
+      {
+        state: 'error',
+        description:
+          "Could not check: invalid configuration extended from acme/secret-infra:deploy/prod-secrets.yml (details are shown only for the repository's…",
+      },
     ]);
   });
 
@@ -297,7 +310,9 @@ describe('push to the deploy branch', () => {
     gh.branch('deploy', HEAD);
     gh.status(HEAD);
     await pushToDeploy();
-    expect(gh.statuses).toMatchObject([{ state: 'error', description: 'Could not check: invalid .github/deploy-checker.yml: rules: unknown key "branchBehnd"' }]);
+    expect(gh.statuses).toMatchObject([
+      { state: 'error', description: 'Could not check: invalid .github/deploy-checker.yml: rules: unknown key "branchBehnd"' },
+    ]);
   });
 
   it('a failing compare gives an error status', async () => {
@@ -308,7 +323,9 @@ describe('push to the deploy branch', () => {
     gh.compareFails(PROD, HEAD, 502);
     gh.status(HEAD);
     await pushToDeploy();
-    expect(gh.statuses).toMatchObject([{ state: 'error', description: `Could not check: GitHub answered HTTP 502 while comparing ${PROD.slice(0, 7)}...${HEAD.slice(0, 7)}` }]);
+    expect(gh.statuses).toMatchObject([
+      { state: 'error', description: `Could not check: GitHub answered HTTP 502 while comparing ${PROD.slice(0, 7)}...${HEAD.slice(0, 7)}` },
+    ]);
   });
 
   it('a missing production branch gives an error status', async () => {
@@ -383,7 +400,7 @@ describe('pushes that are not deploys', () => {
   it('an unsigned or wrongly signed webhook is refused and does nothing', async () => {
     const payload = pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD });
     expect(await harness.deliver('push', payload, { signature: null })).toBe(400);
-    expect(await harness.deliver('push', payload, { signature: 'sha256=' + '0'.repeat(64) })).toBe(400);
+    expect(await harness.deliver('push', payload, { signature: `sha256=${'0'.repeat(64)}` })).toBe(400);
   });
 });
 

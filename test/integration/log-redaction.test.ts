@@ -65,7 +65,9 @@ it('no secret or token reaches the log: sign-in, signed GitHub webhook with GitH
   nock('https://github.com')
     .post('/login/oauth/access_token', (body: Record<string, string>) => body['code'] === OAUTH_CODE && body['client_secret'] === CLIENT_SECRET)
     .reply(200, { access_token: ACCESS_TOKEN, token_type: 'bearer', expires_in: 28800 });
-  nock('https://api.github.com', { reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` } }).get('/user').reply(200, { login: 'dana', id: 42 });
+  nock('https://api.github.com', { reqheaders: { authorization: `Bearer ${ACCESS_TOKEN}` } })
+    .get('/user')
+    .reply(200, { login: 'dana', id: 42 });
   const callback = await get(`/login/callback?code=${OAUTH_CODE}&state=${encodeURIComponent(state)}`, stateCookie);
   expect(callback.status).toBe(303);
   // PUBLIC_URL is https: the cookies are __Host-dc_session and __Host-dc_oauth_state.

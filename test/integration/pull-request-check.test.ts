@@ -44,7 +44,16 @@ interface Pr {
 const commit = (n: number, message: string): FakeCommit => ({ sha: fakeSha(`pr-c${n}`), message });
 
 function full(pr: Pr) {
-  return { number: pr.number ?? 12, title: pr.title, headRef: pr.headRef ?? 'feature/work', headSha: HEAD, baseRef: pr.baseRef ?? 'main', draft: pr.draft, labels: pr.labels, author: pr.author };
+  return {
+    number: pr.number ?? 12,
+    title: pr.title,
+    headRef: pr.headRef ?? 'feature/work',
+    headSha: HEAD,
+    baseRef: pr.baseRef ?? 'main',
+    draft: pr.draft,
+    labels: pr.labels,
+    author: pr.author,
+  };
 }
 
 async function deliverPr(pr: Pr, action = 'opened', changes?: Record<string, unknown>) {
@@ -110,7 +119,11 @@ describe('story check on pull requests', () => {
 
   it.each([
     { why: 'exempt label', pr: { title: 'Fix typo', labels: ['bug', 'no-ticket'] }, description: 'Exempt from the ticket check: labelled "no-ticket"' },
-    { why: 'bot author', pr: { title: 'Bump lodash', author: 'dependabot[bot]' }, description: 'Exempt from the ticket check: author dependabot[bot] is exempt' },
+    {
+      why: 'bot author',
+      pr: { title: 'Bump lodash', author: 'dependabot[bot]' },
+      description: 'Exempt from the ticket check: author dependabot[bot] is exempt',
+    },
     { why: 'draft', pr: { title: 'Early work', draft: true }, description: 'Exempt from the ticket check: draft (checked when ready for review)' },
   ])('$why → success that says why, without asking JIRA', async ({ pr, description }) => {
     gh.installationToken();

@@ -42,7 +42,10 @@ function openPulls(pulls: { number: number; sha: string }[]) {
   nock(GITHUB_API)
     .get('/repos/acme/shop/pulls')
     .query({ state: 'open', per_page: '100' })
-    .reply(200, pulls.map((p) => ({ number: p.number, head: { sha: p.sha } })));
+    .reply(
+      200,
+      pulls.map((p) => ({ number: p.number, head: { sha: p.sha } })),
+    );
 }
 
 /** The sweep's own reads: installation, config, both branch heads. */

@@ -6,7 +6,7 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { pino } from 'pino';
-import { startHarness, JIRA_URL, SLACK_API, type Harness } from '../helpers/app-harness.js';
+import { startHarness, JIRA_URL, type Harness } from '../helpers/app-harness.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
 import { fakeSha, mockGitHub, GITHUB_API, type FakeCommit } from '../helpers/github-mock.js';
 import { EMPTY_ADF, adf, mockJiraCloud, readyTicket } from '../helpers/jira-mock.js';
@@ -89,7 +89,9 @@ describe('reports and JIRA-driven re-checks', () => {
     expect(await json.json()).toMatchObject({ deploySha: HEAD, state: 'failure' });
 
     // Wrong or missing signature: 401 and nothing happens (strict nock would fail on any request).
-    expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { secret: 'wrong-secret-wrong-secret' })).status).toBe(401);
+    expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { secret: 'wrong-secret-wrong-secret' })).status).toBe(
+      401,
+    );
     expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { secret: null })).status).toBe(401);
     await harness.queue.onIdle();
     expect(gh.statuses).toHaveLength(2);
@@ -182,7 +184,10 @@ describe('Slack announcements', () => {
     nock(GITHUB_API)
       .get('/repos/acme/shop/deployments')
       .query({ environment: 'production', per_page: '30' })
-      .reply(200, [{ id: 2, sha: HEAD }, { id: 1, sha: PREVIOUS }]);
+      .reply(200, [
+        { id: 2, sha: HEAD },
+        { id: 1, sha: PREVIOUS },
+      ]);
     gh.compare(PREVIOUS, HEAD, [commit(1, 'PROJ-7: dark mode')]);
     jira.fields();
     jira.bulkfetch([readyTicket('PROJ-7')]);

@@ -107,7 +107,9 @@ describe('/deploy-checker recheck from someone without write access', () => {
     for (let i = 0; i < 3; i++) gh.permission('mallory', 'read');
     gh.comment(12, bodies);
     for (const id of [601, 602, 603]) {
-      expect(await harness.deliver('issue_comment', issueCommentPayload(target, { id, body: '/deploy-checker recheck', login: 'mallory', prNumber: 12 }))).toBe(200);
+      expect(await harness.deliver('issue_comment', issueCommentPayload(target, { id, body: '/deploy-checker recheck', login: 'mallory', prNumber: 12 }))).toBe(
+        200,
+      );
     }
     expect(bodies).toHaveLength(1);
     expect(bodies[0]).toMatch(/^@mallory thanks for asking!/);

@@ -57,7 +57,15 @@ const SEARCH: JiraRequest = { url: '/rest/api/2/search', method: 'POST', body: {
 
 describe('JIRA transport retries', () => {
   // random() = 0.5 → each wait is 3/4 of the exponential ceiling: 100 ms base → 75, 150, 300…
-  const table: { name: string; req: JiraRequest; outcomes: Outcome[]; attempts: number; sleeps: number[]; result: 'ok' | number | null; maxAttempts?: number }[] = [
+  const table: {
+    name: string;
+    req: JiraRequest;
+    outcomes: Outcome[];
+    attempts: number;
+    sleeps: number[];
+    result: 'ok' | number | null;
+    maxAttempts?: number;
+  }[] = [
     { name: 'GET: 503, 502, then 200', req: GET, outcomes: [503, 502, 200], attempts: 3, sleeps: [75, 150], result: 'ok' },
     { name: 'GET: a timeout, then 200', req: GET, outcomes: ['timeout', 200], attempts: 2, sleeps: [75], result: 'ok' },
     { name: 'GET: network errors until attempts run out', req: GET, outcomes: ['network', 'network', 'network'], attempts: 3, sleeps: [75, 150], result: null },
@@ -79,7 +87,14 @@ describe('JIRA transport retries', () => {
       sleeps: [2_000],
       result: 'ok',
     },
-    { name: 'bulkfetch POST (a read): a timeout is retried', req: BULKFETCH, outcomes: ['timeout', 'timeout', 200], attempts: 3, sleeps: [75, 150], result: 'ok' },
+    {
+      name: 'bulkfetch POST (a read): a timeout is retried',
+      req: BULKFETCH,
+      outcomes: ['timeout', 'timeout', 200],
+      attempts: 3,
+      sleeps: [75, 150],
+      result: 'ok',
+    },
     { name: 'bulkfetch POST: 502 is retried', req: BULKFETCH, outcomes: [502, 200], attempts: 2, sleeps: [75], result: 'ok' },
     { name: 'JQL search POST (a read): a network error is retried', req: SEARCH, outcomes: ['network', 200], attempts: 2, sleeps: [75], result: 'ok' },
     {

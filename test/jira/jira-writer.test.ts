@@ -10,7 +10,9 @@ const BASE = 'https://team.atlassian.test';
 useStrictNock();
 
 describe('JIRA writer (Cloud, REST v3)', () => {
-  const writer = createJiraWriter(createJiraTransport({ baseUrl: BASE, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 't' }, logger, maxAttempts: 1 }));
+  const writer = createJiraWriter(
+    createJiraTransport({ baseUrl: BASE, auth: { kind: 'cloud', email: 'bot@example.com', apiToken: 't' }, logger, maxAttempts: 1 }),
+  );
 
   it('sends comments as ADF with linked URLs and Basic auth', async () => {
     let body: unknown;
@@ -28,7 +30,11 @@ describe('JIRA writer (Cloud, REST v3)', () => {
             type: 'paragraph',
             content: [
               { type: 'text', text: 'Report: ' },
-              { type: 'text', text: 'https://checker.test/deploys/acme/shop/abc', marks: [{ type: 'link', attrs: { href: 'https://checker.test/deploys/acme/shop/abc' } }] },
+              {
+                type: 'text',
+                text: 'https://checker.test/deploys/acme/shop/abc',
+                marks: [{ type: 'link', attrs: { href: 'https://checker.test/deploys/acme/shop/abc' } }],
+              },
             ],
           },
         ],
@@ -39,7 +45,12 @@ describe('JIRA writer (Cloud, REST v3)', () => {
   it('lists and applies transitions; a refusal rejects with JIRA’s reason', async () => {
     nock(BASE)
       .get('/rest/api/3/issue/PROJ-1/transitions')
-      .reply(200, { transitions: [{ id: '31', name: 'Release', to: { name: 'Released' } }, { id: '41', name: 'Reopen' }] })
+      .reply(200, {
+        transitions: [
+          { id: '31', name: 'Release', to: { name: 'Released' } },
+          { id: '41', name: 'Reopen' },
+        ],
+      })
       .post('/rest/api/3/issue/PROJ-1/transitions', { transition: { id: '31' } })
       .reply(400, { errorMessages: ['Transition is not valid'], errors: {} });
     expect(await writer.getTransitions('PROJ-1')).toEqual([

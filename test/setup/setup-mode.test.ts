@@ -27,7 +27,11 @@ describe('the App manifest', () => {
   });
 
   it('without PUBLIC_URL uses the page address, with the configured webhook path', () => {
-    const manifest = buildAppManifest(appYml, { publicUrl: null, requestOrigin: 'http://10.0.0.5:8080', webhookPath: '/hooks', redirectPath: '/setup/callback' }, 'acme-deploys');
+    const manifest = buildAppManifest(
+      appYml,
+      { publicUrl: null, requestOrigin: 'http://10.0.0.5:8080', webhookPath: '/hooks', redirectPath: '/setup/callback' },
+      'acme-deploys',
+    );
     expect(manifest.hook_attributes.url).toBe('http://10.0.0.5:8080/hooks');
     expect(manifest.name).toBe('acme-deploys');
   });
@@ -90,7 +94,15 @@ describe('setup mode', () => {
     const fakeFetch = (async (url: string | URL, init?: RequestInit) => {
       calls.push(`${init?.method} ${String(url)}`);
       return new Response(
-        JSON.stringify({ id: 99, slug: 'deploy-checker', html_url: 'https://github.test/apps/deploy-checker', pem: 'PEM', webhook_secret: 'whsec', client_id: 'Iv1.x', client_secret: 'csec' }),
+        JSON.stringify({
+          id: 99,
+          slug: 'deploy-checker',
+          html_url: 'https://github.test/apps/deploy-checker',
+          pem: 'PEM',
+          webhook_secret: 'whsec',
+          client_id: 'Iv1.x',
+          client_secret: 'csec',
+        }),
         { status: 201, headers: { 'content-type': 'application/json' } },
       );
     }) as typeof fetch;

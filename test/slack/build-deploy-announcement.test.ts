@@ -247,7 +247,7 @@ describe('buildDeployAnnouncement', () => {
         reverted: [{ key: 'X-2', ticket: ticket('X-2', { summary: bad }), commitCount: 1 }],
       }),
     );
-    const everything = allText(message) + '\n' + message.text;
+    const everything = `${allText(message)}\n${message.text}`;
     expect(everything).not.toMatch(/<[!@#]/);
     expect(everything).not.toMatch(/@everyone/);
     expect(everything).toContain('&lt;!channel&gt;');

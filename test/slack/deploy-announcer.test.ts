@@ -17,9 +17,7 @@ import { createJiraWriter } from '../../src/jira/jira-writer.js';
 
 /** The app's real writer, over Data Center's REST v2 with a PAT. */
 const createFetchJiraWriter = (baseUrl: string) =>
-  createJiraWriter(
-    createJiraTransport({ baseUrl, auth: { kind: 'datacenter', pat: 'jira-test-token' }, logger: pino({ level: 'silent' }), maxAttempts: 1 }),
-  );
+  createJiraWriter(createJiraTransport({ baseUrl, auth: { kind: 'datacenter', pat: 'jira-test-token' }, logger: pino({ level: 'silent' }), maxAttempts: 1 }));
 import { createInMemoryAnnouncementStore } from './in-memory-announcement-store.js';
 import type { InMemoryAnnouncementStore } from './in-memory-announcement-store.js';
 import { captureLogger, expectNockDone, manualClock, SLACK_API_URL, SLACK_ORIGIN, SLACK_TOKEN, slackForm, useStrictNock } from './slack-test-support.js';
@@ -130,7 +128,15 @@ describe('createDeployAnnouncer: announce', () => {
     const blocks = posted['blocks'] as { type: string; text?: { text: string } }[];
     // High-risk story first: the first section after the divider is the high-risk one.
     expect(blocks[4]?.text?.text).toMatch(/^:warning: \*High-risk stories \(1\)\*\n• <[^|]+\|\*SHOP-102\*>/);
-    expect(h.store.get(1)).toMatchObject({ state: 'posted', messageTs: '1714658700.000100', fromSha: FROM_SHA, toSha: TO_SHA, channel: CHANNEL, rollback: false, ticketKeys: ['SHOP-101', 'SHOP-102', 'SHOP-7', 'SHOP-103'] });
+    expect(h.store.get(1)).toMatchObject({
+      state: 'posted',
+      messageTs: '1714658700.000100',
+      fromSha: FROM_SHA,
+      toSha: TO_SHA,
+      channel: CHANNEL,
+      rollback: false,
+      ticketKeys: ['SHOP-101', 'SHOP-102', 'SHOP-7', 'SHOP-103'],
+    });
     expect(describeAnnouncementState(h.store.get(1))).toBe(`deploy announced in ${CHANNEL}`);
     expectNockDone(nockState);
   });
@@ -205,7 +211,16 @@ describe('createDeployAnnouncer: announce', () => {
     const back = await resolveDeployRange(h.store, repo, B, C);
     expect(back.fromSha).toBe(C);
     const res = await announcer.announce(
-      request(announcementInput({ fromSha: back.fromSha!, toSha: B, rollback: true, deployedBy: 'oncall', stories: [story('SHOP-5', { summary: 'New checkout' }), story('SHOP-6')], commitCount: 4 })),
+      request(
+        announcementInput({
+          fromSha: back.fromSha!,
+          toSha: B,
+          rollback: true,
+          deployedBy: 'oncall',
+          stories: [story('SHOP-5', { summary: 'New checkout' }), story('SHOP-6')],
+          commitCount: 4,
+        }),
+      ),
     );
     expect(res.outcome).toBe('posted');
     const blocks = forms[1]!['blocks'] as { type: string; text: { text: string } }[];
@@ -257,7 +272,14 @@ describe('createDeployAnnouncer: crashes and resumeDue', () => {
     const h = harness();
     const content = typicalDeploy();
     // Process 1 records the deploy and dies before claiming it.
-    await h.store.createAnnouncement({ repo: content.repo, fromSha: FROM_SHA, toSha: TO_SHA, channel: CHANNEL, rollback: false, ticketKeys: ['SHOP-101', 'SHOP-102'] });
+    await h.store.createAnnouncement({
+      repo: content.repo,
+      fromSha: FROM_SHA,
+      toSha: TO_SHA,
+      channel: CHANNEL,
+      rollback: false,
+      ticketKeys: ['SHOP-101', 'SHOP-102'],
+    });
     h.truth.set(TO_SHA, { content, onDeploy: NO_WRITE_BACK });
     // Process 2 starts and resumes.
     const forms = expectSlackPosts(1);
@@ -276,7 +298,14 @@ describe('createDeployAnnouncer: crashes and resumeDue', () => {
   it('waits for the lease of a worker that died after claiming, then checks Slack and posts once', async () => {
     const h = harness();
     const content = typicalDeploy();
-    const { record } = await h.store.createAnnouncement({ repo: content.repo, fromSha: FROM_SHA, toSha: TO_SHA, channel: CHANNEL, rollback: false, ticketKeys: [] });
+    const { record } = await h.store.createAnnouncement({
+      repo: content.repo,
+      fromSha: FROM_SHA,
+      toSha: TO_SHA,
+      channel: CHANNEL,
+      rollback: false,
+      ticketKeys: [],
+    });
     await h.store.claimAnnouncement(record.id, new Date(h.clock.now().getTime() + LEASE_MS), h.clock.now());
     h.truth.set(TO_SHA, { content, onDeploy: NO_WRITE_BACK });
     const restarted = h.replica();
@@ -294,7 +323,14 @@ describe('createDeployAnnouncer: crashes and resumeDue', () => {
   it('does not post again when Slack has the message but the store never heard of it', async () => {
     const h = harness();
     const content = typicalDeploy();
-    const { record } = await h.store.createAnnouncement({ repo: content.repo, fromSha: FROM_SHA, toSha: TO_SHA, channel: CHANNEL, rollback: false, ticketKeys: [] });
+    const { record } = await h.store.createAnnouncement({
+      repo: content.repo,
+      fromSha: FROM_SHA,
+      toSha: TO_SHA,
+      channel: CHANNEL,
+      rollback: false,
+      ticketKeys: [],
+    });
     await h.store.claimAnnouncement(record.id, new Date(h.clock.now().getTime() + LEASE_MS), h.clock.now());
     h.truth.set(TO_SHA, { content, onDeploy: NO_WRITE_BACK });
     h.clock.advance(LEASE_MS + 1);
@@ -312,7 +348,14 @@ describe('createDeployAnnouncer: crashes and resumeDue', () => {
 
   it('keeps a deploy whose content cannot be rebuilt, and retries it with backoff', async () => {
     const h = harness();
-    await h.store.createAnnouncement({ repo: { owner: 'acme', repo: 'shop' }, fromSha: FROM_SHA, toSha: TO_SHA, channel: CHANNEL, rollback: false, ticketKeys: [] });
+    await h.store.createAnnouncement({
+      repo: { owner: 'acme', repo: 'shop' },
+      fromSha: FROM_SHA,
+      toSha: TO_SHA,
+      channel: CHANNEL,
+      rollback: false,
+      ticketKeys: [],
+    });
     const announcer = h.replica();
     const [failed] = await announcer.resumeDue();
     expect(failed).toMatchObject({ outcome: 'failed', error: `could not rebuild the announcement: GitHub compare failed for ${TO_SHA}`, permanent: false });
@@ -469,7 +512,9 @@ describe('createDeployAnnouncer: JIRA write-back', () => {
     const h = harness();
     expectSlackPosts(1);
     let comment = '';
-    nock(JIRA_URL).post('/rest/api/2/issue/OK-1/comment', (b: { body: string }) => ((comment = b.body), true)).reply(201, {});
+    nock(JIRA_URL)
+      .post('/rest/api/2/issue/OK-1/comment', (b: { body: string }) => ((comment = b.body), true))
+      .reply(201, {});
     const content = announcementInput({ rollback: true, stories: [story('OK-1')], reportUrl: null, compareUrl: null });
     const res = await h.replica({ jiraWriter: createFetchJiraWriter(JIRA_URL) }).announce(request(content, { comment: true, transition: 'Released' }));
     expect(res).toMatchObject({ outcome: 'posted', writeBackNotes: [] });
@@ -491,7 +536,9 @@ describe('createDeployAnnouncer: JIRA write-back', () => {
     expectSlackPosts(1);
     nock(JIRA_URL).post('/rest/api/2/issue/OK-1/comment').once().reply(201, {});
     expect((await announcer.resumeDue()).map((r) => r.outcome)).toEqual(['posted']);
-    expect((await announcer.announce(request(announcementInput({ stories: [story('OK-1')] }), { comment: true, transition: null }))).outcome).toBe('already-posted');
+    expect((await announcer.announce(request(announcementInput({ stories: [story('OK-1')] }), { comment: true, transition: null }))).outcome).toBe(
+      'already-posted',
+    );
     expectNockDone(nockState);
   });
 });

@@ -21,8 +21,16 @@ describe('the shipped deploy check in the announcement', () => {
       ':warning: *Shipped with 4 unresolved problems:* S-1 is In Progress; S-2 is unknown to JIRA; S-3 has no risk assessment; and 1 more.',
       ' Shipped with 4 unresolved problems.',
     ],
-    [{ state: 'error', error: 'JIRA answered HTTP 503' } as const, ':warning: *Shipped while its deploy check could not finish:* JIRA answered HTTP 503.', ' Shipped without a completed deploy check.'],
-    [{ state: 'never-checked' } as const, ':grey_question: *Shipped without a deploy check:* deploy-checker never evaluated `2222222`.', ' Shipped without a completed deploy check.'],
+    [
+      { state: 'error', error: 'JIRA answered HTTP 503' } as const,
+      ':warning: *Shipped while its deploy check could not finish:* JIRA answered HTTP 503.',
+      ' Shipped without a completed deploy check.',
+    ],
+    [
+      { state: 'never-checked' } as const,
+      ':grey_question: *Shipped without a deploy check:* deploy-checker never evaluated `2222222`.',
+      ' Shipped without a completed deploy check.',
+    ],
   ])('%j', (shippedCheck, line, fallback) => {
     const message = buildDeployAnnouncement(announcementInput({ stories: [checked], shippedCheck }));
     expect(allText(message)).toContain(line);
@@ -75,7 +83,10 @@ describe('post-deploy checks', () => {
 
   it('500 stories with long multi-line checks, problems and a mention stay within every Slack limit', () => {
     const stories = Array.from({ length: 500 }, (_, i) =>
-      story(`BIG-${i + 1}`, { postDeployChecks: doc(...Array.from({ length: 8 }, (_, j) => `Check ${j} `.repeat(30))), riskLevel: i % 7 === 0 ? 'High' : null }),
+      story(`BIG-${i + 1}`, {
+        postDeployChecks: doc(...Array.from({ length: 8 }, (_, j) => `Check ${j} `.repeat(30))),
+        riskLevel: i % 7 === 0 ? 'High' : null,
+      }),
     );
     const message = buildDeployAnnouncement(
       announcementInput({

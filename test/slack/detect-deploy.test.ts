@@ -10,12 +10,9 @@ const examplesOf = (name: string) => examples.find((e) => e.name === name)!.exam
 
 /** The official example push to refs/heads/master (a new branch: before is all zeros). */
 const pushExample = examplesOf('push').find((e) => e['ref'] === 'refs/heads/master')!;
-const deploymentSuccess = examplesOf('deployment_status').find(
-  (e) => (e['deployment_status'] as { state: string }).state === 'success',
-)!;
+const deploymentSuccess = examplesOf('deployment_status').find((e) => (e['deployment_status'] as { state: string }).state === 'success')!;
 
-const config = (input: RepoConfigInput = {}) =>
-  repoConfigSchema.parse({ slack: { channel: 'C0DEPLOYS' }, branches: { production: 'master' }, ...input });
+const config = (input: RepoConfigInput = {}) => repoConfigSchema.parse({ slack: { channel: 'C0DEPLOYS' }, branches: { production: 'master' }, ...input });
 
 const BEFORE = 'a'.repeat(40);
 const AFTER = 'b'.repeat(40);

@@ -17,7 +17,15 @@ describe('isHighRisk', () => {
     ['assessment with a Risk label', null, doc('Risk: critical — schema migration'), true],
     ['assessment with a Risk level label and bold', null, doc('*Risk level:* High'), true],
     ['assessment as a list', null, [{ type: 'list', ordered: false, items: ['High', 'because payments'] }], true],
-    ['assessment heading', null, [{ type: 'heading', text: 'Critical' }, { type: 'paragraph', text: 'x' }], true],
+    [
+      'assessment heading',
+      null,
+      [
+        { type: 'heading', text: 'Critical' },
+        { type: 'paragraph', text: 'x' },
+      ],
+      true,
+    ],
     ['value inside a longer word', null, doc('Highway signs text change'), false],
     ['value later in the text', null, doc('Low, but high impact if wrong'), false],
     ['value only in the second line', null, doc('Low', 'High'), false],

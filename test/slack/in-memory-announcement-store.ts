@@ -29,8 +29,7 @@ export interface InMemoryAnnouncementStore extends AnnouncementMethods {
   get(id: number): AnnouncementRecord;
 }
 
-const sameRepo = (a: RepoRef, b: RepoRef) =>
-  a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
+const sameRepo = (a: RepoRef, b: RepoRef) => a.owner.toLowerCase() === b.owner.toLowerCase() && a.repo.toLowerCase() === b.repo.toLowerCase();
 
 export function createInMemoryAnnouncementStore(clock: { now(): Date }): InMemoryAnnouncementStore {
   const rows: Mutable<AnnouncementRecord>[] = [];
@@ -48,9 +47,7 @@ export function createInMemoryAnnouncementStore(clock: { now(): Date }): InMemor
 
     async createAnnouncement(input) {
       await tick();
-      const existing = rows.find(
-        (r) => sameRepo(r.repo, input.repo) && r.fromSha === input.fromSha && r.toSha === input.toSha && r.channel === input.channel,
-      );
+      const existing = rows.find((r) => sameRepo(r.repo, input.repo) && r.fromSha === input.fromSha && r.toSha === input.toSha && r.channel === input.channel);
       if (existing) return { record: copy(existing), created: false };
       const now = clock.now().toISOString();
       const row: Mutable<AnnouncementRecord> = {
@@ -95,7 +92,13 @@ export function createInMemoryAnnouncementStore(clock: { now(): Date }): InMemor
       await tick();
       const row = find(id);
       if (row.state === 'posted') return;
-      Object.assign(row, { state: 'failed', lastError: error, nextAttemptAt: nextAttemptAt.toISOString(), leaseUntil: null, updatedAt: clock.now().toISOString() });
+      Object.assign(row, {
+        state: 'failed',
+        lastError: error,
+        nextAttemptAt: nextAttemptAt.toISOString(),
+        leaseUntil: null,
+        updatedAt: clock.now().toISOString(),
+      });
     },
 
     async listDueAnnouncements(now) {
@@ -104,9 +107,7 @@ export function createInMemoryAnnouncementStore(clock: { now(): Date }): InMemor
       return rows
         .filter(
           (r) =>
-            r.state !== 'posted' &&
-            (r.leaseUntil === null || Date.parse(r.leaseUntil) <= t) &&
-            (r.nextAttemptAt === null || Date.parse(r.nextAttemptAt) <= t),
+            r.state !== 'posted' && (r.leaseUntil === null || Date.parse(r.leaseUntil) <= t) && (r.nextAttemptAt === null || Date.parse(r.nextAttemptAt) <= t),
         )
         .map(copy);
     },
@@ -120,7 +121,10 @@ export function createInMemoryAnnouncementStore(clock: { now(): Date }): InMemor
 
     async announcementsForSha(repo, toSha) {
       await tick();
-      return rows.filter((r) => sameRepo(r.repo, repo) && r.toSha === toSha).reverse().map(copy);
+      return rows
+        .filter((r) => sameRepo(r.repo, repo) && r.toSha === toSha)
+        .reverse()
+        .map(copy);
     },
   };
 }

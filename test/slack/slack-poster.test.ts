@@ -87,8 +87,14 @@ describe('createSlackPoster: postMessage', () => {
 });
 
 describe('createSlackPoster: findPostedMessage', () => {
-  const ours = { ts: '1714658701.000200', metadata: { event_type: 'deploy_checker_announcement', event_payload: { announcement_id: '7', repo: 'acme/shop', to_sha: TO_SHA } } };
-  const other = { ts: '1714658702.000300', metadata: { event_type: 'deploy_checker_announcement', event_payload: { announcement_id: '6', repo: 'acme/shop', to_sha: FROM_SHA } } };
+  const ours = {
+    ts: '1714658701.000200',
+    metadata: { event_type: 'deploy_checker_announcement', event_payload: { announcement_id: '7', repo: 'acme/shop', to_sha: TO_SHA } },
+  };
+  const other = {
+    ts: '1714658702.000300',
+    metadata: { event_type: 'deploy_checker_announcement', event_payload: { announcement_id: '6', repo: 'acme/shop', to_sha: FROM_SHA } },
+  };
   const since = new Date('2024-05-02T14:05:00.000Z');
 
   it('finds our message by its metadata, following the cursor', async () => {
@@ -106,7 +112,9 @@ describe('createSlackPoster: findPostedMessage', () => {
   });
 
   it('says not-found when no message carries the key', async () => {
-    nock(SLACK_ORIGIN).post('/api/conversations.history').reply(200, { ok: true, messages: [other], has_more: false });
+    nock(SLACK_ORIGIN)
+      .post('/api/conversations.history')
+      .reply(200, { ok: true, messages: [other], has_more: false });
     const { poster: p } = poster();
     expect(await p.findPostedMessage('C0DEPLOYS', key, since)).toEqual({ status: 'not-found' });
     expectNockDone(nockState);

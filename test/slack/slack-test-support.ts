@@ -36,8 +36,7 @@ export function expectNockDone(state: { unmatched: string[] }): void {
 
 /** A form-encoded Slack request body as an object (blocks and metadata JSON-decoded). */
 export function slackForm(body: unknown): Record<string, unknown> {
-  const fields: Record<string, unknown> =
-    typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as Record<string, unknown>) };
+  const fields: Record<string, unknown> = typeof body === 'string' ? Object.fromEntries(new URLSearchParams(body)) : { ...(body as Record<string, unknown>) };
   for (const k of ['blocks', 'metadata']) {
     if (typeof fields[k] === 'string') fields[k] = JSON.parse(fields[k] as string);
   }
@@ -55,7 +54,12 @@ export function captureLogger(): CapturedLogger {
   const logger = pino({ level: 'debug' }, { write: (s: string) => void chunks.push(s) });
   return {
     logger,
-    lines: () => chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>),
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Record<string, unknown>),
     raw: () => chunks.join(''),
   };
 }

@@ -86,18 +86,14 @@ describe('createReportStore', () => {
   it('works on an in-memory SQLite database', async () => {
     const store = await createReportStore({ databaseUrl: 'sqlite::memory:', logger: pino({ level: 'silent' }) });
     const id = await store.saveReport(makeReport());
-    expect((await store.listReports(makeReport().repo, { limit: 5, offset: 0 })).items.map((item) => item.id)).toEqual([
-      id,
-    ]);
+    expect((await store.listReports(makeReport().repo, { limit: 5, offset: 0 })).items.map((item) => item.id)).toEqual([id]);
     await store.close();
   });
 
   it('fails clearly when PostgreSQL cannot be reached, without logging the password', async () => {
     const { logger, output } = capturingLogger();
     // Port 1 on localhost: nothing listens there, the connection is refused at once.
-    await expect(
-      createReportStore({ databaseUrl: 'postgres://deployer:s3cret-pw@127.0.0.1:1/dc', logger }),
-    ).rejects.toThrow(/store migrations failed/);
+    await expect(createReportStore({ databaseUrl: 'postgres://deployer:s3cret-pw@127.0.0.1:1/dc', logger })).rejects.toThrow(/store migrations failed/);
     expect(output()).toContain('"host":"127.0.0.1:1"');
     expect(output()).not.toContain('s3cret-pw');
   });

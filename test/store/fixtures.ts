@@ -5,13 +5,7 @@
  * overrides replace top-level fields as given (they are not merged deeply, and derived fields such as
  * `statusDescription` are not recomputed).
  */
-import type {
-  CommitInfo,
-  DeployReport,
-  Finding,
-  ReportTicket,
-  TicketSnapshot,
-} from '../../src/core/domain.js';
+import type { CommitInfo, DeployReport, Finding, ReportTicket, TicketSnapshot } from '../../src/core/domain.js';
 
 export const FIXTURE_REPO = { owner: 'acme', repo: 'payments' } as const;
 
@@ -77,10 +71,7 @@ export function makeReport(overrides: Partial<DeployReport> = {}): DeployReport 
     error: null,
     compare: { status: 'ahead', aheadBy: 2, behindBy: 0 },
     commits: [first, second],
-    tickets: [
-      makeReportTicket('PAY-1', [first.sha]),
-      makeReportTicket('PAY-2', [second.sha], makeTicket('PAY-2', { postDeployChecks: [] })),
-    ],
+    tickets: [makeReportTicket('PAY-1', [first.sha]), makeReportTicket('PAY-2', [second.sha], makeTicket('PAY-2', { postDeployChecks: [] }))],
     reverted: [],
     commitsWithoutTicket: [],
     findings: [finding],

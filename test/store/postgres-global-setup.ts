@@ -177,9 +177,7 @@ async function startThrowawayCluster(binaries: ServerBinaries): Promise<Throwawa
   };
 
   try {
-    await exec(path.join(binDir, 'initdb'), [
-      '-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync',
-    ]);
+    await exec(path.join(binDir, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--locale=C', '--no-sync']);
     let started: number | null = null;
     let lastError: unknown = null;
     for (let attempt = 0; attempt < 3 && started === null; attempt += 1) {

@@ -282,11 +282,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       });
       const pr = pullRequestReport(2, { evaluatedAt: at(5), deploySha: fakeSha('p1') });
       const unrelated = withTickets(['OPS-1'], { repo: OTHER, evaluatedAt: at(20), deploySha: fakeSha('o1') });
-      const [shippedId, revertedId, prId] = [
-        await store.saveReport(shipped),
-        await store.saveReport(reverted),
-        await store.saveReport(pr),
-      ];
+      const [shippedId, revertedId, prId] = [await store.saveReport(shipped), await store.saveReport(reverted), await store.saveReport(pr)];
       await store.saveReport(unrelated);
       expect((await replica.reportsForTicket('PAY-1')).map((item) => item.id)).toEqual([revertedId, prId, shippedId]);
       expect((await replica.reportsForTicket('PAY-3')).map((item) => item.id)).toEqual([revertedId]);
@@ -294,9 +290,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
     });
 
     it('lists a ticket once per report even when both shipped and reverted in it', async () => {
-      const id = await store.saveReport(
-        withTickets(['PAY-1'], { reverted: [{ key: 'PAY-1', commitShas: [fakeSha('revert')] }] }),
-      );
+      const id = await store.saveReport(withTickets(['PAY-1'], { reverted: [{ key: 'PAY-1', commitShas: [fakeSha('revert')] }] }));
       expect((await store.reportsForTicket('PAY-1')).map((item) => item.id)).toEqual([id]);
     });
 
@@ -317,21 +311,11 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
         acmeOldDeploy: await store.saveReport(withTickets([key], { evaluatedAt: at(0), deploySha: fakeSha('a0') })),
         acmeNewDeploy: await store.saveReport(withTickets([key], { evaluatedAt: at(10), deploySha: fakeSha('a1') })),
         // Newer, but without the ticket: does not hide the one above.
-        acmeDeployWithout: await store.saveReport(
-          withTickets(['PAY-9'], { evaluatedAt: at(50), deploySha: fakeSha('a2') }),
-        ),
-        ledgerDeploy: await store.saveReport(
-          withTickets([key], { repo: OTHER, evaluatedAt: at(5), deploySha: fakeSha('b0') }),
-        ),
-        pr5Old: await store.saveReport(
-          pullRequestReport(5, { evaluatedAt: at(1), deploySha: fakeSha('p5a'), tickets: withTickets([key]).tickets }),
-        ),
-        pr5New: await store.saveReport(
-          pullRequestReport(5, { evaluatedAt: at(20), deploySha: fakeSha('p5b'), tickets: withTickets([key]).tickets }),
-        ),
-        pr6: await store.saveReport(
-          pullRequestReport(6, { evaluatedAt: at(15), deploySha: fakeSha('p6'), tickets: withTickets([key]).tickets }),
-        ),
+        acmeDeployWithout: await store.saveReport(withTickets(['PAY-9'], { evaluatedAt: at(50), deploySha: fakeSha('a2') })),
+        ledgerDeploy: await store.saveReport(withTickets([key], { repo: OTHER, evaluatedAt: at(5), deploySha: fakeSha('b0') })),
+        pr5Old: await store.saveReport(pullRequestReport(5, { evaluatedAt: at(1), deploySha: fakeSha('p5a'), tickets: withTickets([key]).tickets })),
+        pr5New: await store.saveReport(pullRequestReport(5, { evaluatedAt: at(20), deploySha: fakeSha('p5b'), tickets: withTickets([key]).tickets })),
+        pr6: await store.saveReport(pullRequestReport(6, { evaluatedAt: at(15), deploySha: fakeSha('p6'), tickets: withTickets([key]).tickets })),
         ledgerPr5: await store.saveReport(
           pullRequestReport(5, {
             repo: OTHER,
@@ -342,23 +326,13 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
         ),
       };
       const latest = await replica.latestReportsForTicket(key);
-      expect(latest.map((item) => item.id)).toEqual([
-        ids.pr5New,
-        ids.pr6,
-        ids.acmeNewDeploy,
-        ids.ledgerDeploy,
-        ids.ledgerPr5,
-      ]);
+      expect(latest.map((item) => item.id)).toEqual([ids.pr5New, ids.pr6, ids.acmeNewDeploy, ids.ledgerDeploy, ids.ledgerPr5]);
       expect(await replica.latestReportsForTicket('NOPE-1')).toEqual([]);
     });
 
     it('lists a deploy report of a release pull request once', async () => {
-      const id = await store.saveReport(
-        withTickets(['PAY-1'], { pullRequest: { number: 40, title: 'Release', url: null } }),
-      );
-      expect((await store.latestReportsForTicket('PAY-1')).map((item) => [item.id, item.pullRequestNumber])).toEqual([
-        [id, 40],
-      ]);
+      const id = await store.saveReport(withTickets(['PAY-1'], { pullRequest: { number: 40, title: 'Release', url: null } }));
+      expect((await store.latestReportsForTicket('PAY-1')).map((item) => [item.id, item.pullRequestNumber])).toEqual([[id, 40]]);
     });
   });
 
@@ -404,9 +378,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
     });
 
     it('creates exactly one announcement when two replicas race to create it', async () => {
-      const results = await Promise.all(
-        Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store : replica).createAnnouncement(deploy)),
-      );
+      const results = await Promise.all(Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store : replica).createAnnouncement(deploy)));
       expect(results.filter((result) => result.created)).toHaveLength(1);
       expect(new Set(results.map((result) => result.record.id)).size).toBe(1);
     });
@@ -430,9 +402,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
     it('lets exactly one of many racing claims win', async () => {
       const { record } = await store.createAnnouncement(deploy);
       const claims = await Promise.all(
-        Array.from({ length: 10 }, (_, index) =>
-          (index % 2 === 0 ? store : replica).claimAnnouncement(record.id, later(60), now),
-        ),
+        Array.from({ length: 10 }, (_, index) => (index % 2 === 0 ? store : replica).claimAnnouncement(record.id, later(60), now)),
       );
       expect(claims.filter((claim) => claim !== null)).toHaveLength(1);
     });
@@ -508,28 +478,13 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
 
     it('finds announcements by ticket and by target SHA, newest first', async () => {
       const one = (await store.createAnnouncement({ ...deploy, toSha: fakeSha('one'), ticketKeys: ['PAY-1'] })).record;
-      const two = (await store.createAnnouncement({ ...deploy, toSha: fakeSha('two'), ticketKeys: ['PAY-1', 'PAY-2'] }))
-        .record;
-      const twoElsewhere = (
-        await store.createAnnouncement({ ...deploy, toSha: fakeSha('two'), channel: 'C-2', ticketKeys: ['PAY-2'] })
-      ).record;
-      const rollback = (
-        await store.createAnnouncement({ ...deploy, repo: OTHER, toSha: fakeSha('one'), rollback: true, ticketKeys: ['PAY-1'] })
-      ).record;
-      expect((await replica.announcementsForTicket('PAY-1')).map((record) => record.id)).toEqual([
-        rollback.id,
-        two.id,
-        one.id,
-      ]);
-      expect((await replica.announcementsForTicket('PAY-2')).map((record) => record.id)).toEqual([
-        twoElsewhere.id,
-        two.id,
-      ]);
+      const two = (await store.createAnnouncement({ ...deploy, toSha: fakeSha('two'), ticketKeys: ['PAY-1', 'PAY-2'] })).record;
+      const twoElsewhere = (await store.createAnnouncement({ ...deploy, toSha: fakeSha('two'), channel: 'C-2', ticketKeys: ['PAY-2'] })).record;
+      const rollback = (await store.createAnnouncement({ ...deploy, repo: OTHER, toSha: fakeSha('one'), rollback: true, ticketKeys: ['PAY-1'] })).record;
+      expect((await replica.announcementsForTicket('PAY-1')).map((record) => record.id)).toEqual([rollback.id, two.id, one.id]);
+      expect((await replica.announcementsForTicket('PAY-2')).map((record) => record.id)).toEqual([twoElsewhere.id, two.id]);
       expect(await replica.announcementsForTicket('NOPE-1')).toEqual([]);
-      expect((await replica.announcementsForSha(ACME, fakeSha('two'))).map((record) => record.id)).toEqual([
-        twoElsewhere.id,
-        two.id,
-      ]);
+      expect((await replica.announcementsForSha(ACME, fakeSha('two'))).map((record) => record.id)).toEqual([twoElsewhere.id, two.id]);
       expect(await replica.announcementsForSha(ACME, fakeSha('none'))).toEqual([]);
     });
   });

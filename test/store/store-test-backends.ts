@@ -63,8 +63,7 @@ export const postgresBackend: StoreTestBackend = {
     url.pathname = `/${name}`;
     return {
       url: url.toString(),
-      query: async <Row>(text: string) =>
-        withClient(url.toString(), async (client) => (await client.query(text)).rows as Row[]),
+      query: async <Row>(text: string) => withClient(url.toString(), async (client) => (await client.query(text)).rows as Row[]),
       async dispose() {
         await withClient(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
       },

@@ -88,8 +88,6 @@ describe('report paths', () => {
     expect(reportPath({ owner: 'acme', repo: 'pay.ments' }, 'abc123')).toBe('/deploys/acme/pay.ments/abc123');
     expect(reportPath({ owner: 'a/b', repo: 'c?d' }, 'e#f')).toBe('/deploys/a%2Fb/c%3Fd/e%23f');
     expect(ticketPath('PAY-1')).toBe('/tickets/PAY-1');
-    expect(reportUrl('https://deploys.example.com/', { owner: 'acme', repo: 'payments' }, 'abc')).toBe(
-      'https://deploys.example.com/deploys/acme/payments/abc',
-    );
+    expect(reportUrl('https://deploys.example.com/', { owner: 'acme', repo: 'payments' }, 'abc')).toBe('https://deploys.example.com/deploys/acme/payments/abc');
   });
 });

@@ -63,9 +63,7 @@ export class InMemoryReportStore implements WebReportStore {
   }
 
   private newestFirst(): { id: number; report: DeployReport }[] {
-    return [...this.rows.values()].sort(
-      (a, b) => Date.parse(b.report.evaluatedAt) - Date.parse(a.report.evaluatedAt) || b.id - a.id,
-    );
+    return [...this.rows.values()].sort((a, b) => Date.parse(b.report.evaluatedAt) - Date.parse(a.report.evaluatedAt) || b.id - a.id);
   }
 
   async getReport(repo: RepoRef, sha: string): Promise<DeployReport | null> {
@@ -93,9 +91,7 @@ export class InMemoryReportStore implements WebReportStore {
   }
 
   async announcementsForTicket(key: string): Promise<AnnouncementRecord[]> {
-    return this.announcements
-      .filter((a) => a.ticketKeys.includes(key))
-      .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
+    return this.announcements.filter((a) => a.ticketKeys.includes(key)).sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.id - a.id);
   }
 
   async announcementsForSha(repo: RepoRef, toSha: string): Promise<AnnouncementRecord[]> {

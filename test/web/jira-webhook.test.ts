@@ -239,7 +239,12 @@ describe('jira webhook helpers', () => {
   });
 
   it('parseJiraWebhook needs an issue key of JIRA shape', () => {
-    expect(parseJiraWebhook(Buffer.from(payload('jira:issue_updated', 'ops-7')))).toEqual({ ok: true, event: 'jira:issue_updated', key: 'OPS-7', timestamp: SENT_AT });
+    expect(parseJiraWebhook(Buffer.from(payload('jira:issue_updated', 'ops-7')))).toEqual({
+      ok: true,
+      event: 'jira:issue_updated',
+      key: 'OPS-7',
+      timestamp: SENT_AT,
+    });
     expect(parseJiraWebhook(Buffer.from(`{"timestamp":${SENT_AT},"issue":{}}`))).toEqual({ ok: false, reason: 'payload has no issue.key' });
     expect(parseJiraWebhook(Buffer.from('{"issue":{"key":"OPS-7"}}'))).toEqual({ ok: false, reason: 'payload has no timestamp (ms)' });
   });

@@ -108,7 +108,16 @@ describe('report page', () => {
 
   it('folds long lists behind a <details> so the page stays readable', () => {
     const commits = Array.from({ length: 60 }, (_, i) => makeCommit(fakeSha(`m${i}`), `PAY-1 part ${i}`));
-    const report = makeReport({ commits, tickets: [makeReportTicket('PAY-1', commits.map((c) => c.sha))], findings: [] });
+    const report = makeReport({
+      commits,
+      tickets: [
+        makeReportTicket(
+          'PAY-1',
+          commits.map((c) => c.sha),
+        ),
+      ],
+      findings: [],
+    });
     const page = renderReportPage(report, ctx).html;
     expect(page).toContain('<summary>Show 35 more commits</summary>');
     expect(page).toContain('PAY-1 part 59');
@@ -249,9 +258,19 @@ describe('ticket page length', () => {
   it('lists at most MAX_REPORT_ROWS reports and says how many older ones are left out', () => {
     const report = makeReport();
     const item = {
-      id: 1, kind: report.kind, repo: report.repo, deploySha: report.deploySha, productionSha: report.productionSha,
-      pullRequestNumber: null, trigger: report.trigger, evaluatedAt: report.evaluatedAt, state: report.state,
-      ticketCount: 2, problemCount: 1, commitCount: 2, statusDescription: report.statusDescription,
+      id: 1,
+      kind: report.kind,
+      repo: report.repo,
+      deploySha: report.deploySha,
+      productionSha: report.productionSha,
+      pullRequestNumber: null,
+      trigger: report.trigger,
+      evaluatedAt: report.evaluatedAt,
+      state: report.state,
+      ticketCount: 2,
+      problemCount: 1,
+      commitCount: 2,
+      statusDescription: report.statusDescription,
     };
     const reports = Array.from({ length: MAX_REPORT_ROWS + 7 }, (_, i) => ({ ...item, id: i }));
     const page = renderTicketPage({ key: 'PAY-1', snapshot: null, reports, production: [] }, ctx).html;

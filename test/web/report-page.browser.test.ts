@@ -15,15 +15,7 @@ import type { DeployReport, RepoRef } from '../../src/core/domain.js';
 import { reportPath } from '../../src/core/report-path.js';
 import { CHROMIUM_LAUNCH_TIMEOUT_MS, launchTestChromium } from '../helpers/launch-test-chromium.js';
 import { InMemoryReportStore } from './in-memory-report-store.js';
-import {
-  fakeSha,
-  FIXTURE_REPO,
-  hostileReport,
-  makeCommit,
-  makeReport,
-  makeReportTicket,
-  makeTicket,
-} from './web-report-fixtures.js';
+import { fakeSha, FIXTURE_REPO, hostileReport, makeCommit, makeReport, makeReportTicket, makeTicket } from './web-report-fixtures.js';
 import { silentLogger, startWebServer, type RunningWebServer } from './web-test-server.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -48,30 +40,42 @@ function failingDeploy(): DeployReport {
     deploySha: head.sha,
     commits: c,
     tickets: [
-      makeReportTicket('PAY-101', [fakeSha('b1'), fakeSha('b2')], makeTicket('PAY-101', {
-        summary: 'Partial refunds for card payments',
-        status: 'Ready for Deploy',
-        assignee: 'Dana Developer',
-        riskLevel: 'Medium',
-        riskAssessment: [
-          { type: 'paragraph', text: 'Medium: touches the refund path. Behind the flag payments.partial_refunds (off by default).' },
-          { type: 'heading', text: 'Rollback' },
-          { type: 'list', ordered: false, items: ['Turn the flag off', 'Redeploy the previous production SHA if needed'] },
-        ],
-        postDeployChecks: [
-          { type: 'list', ordered: true, items: ['Refund 1.00 EUR of a test capture in the admin', 'Watch refund error rate on the payments dashboard for 30 min'] },
-          { type: 'code', text: 'kubectl -n payments logs deploy/refunds | grep -i error' },
-        ],
-      })),
-      makeReportTicket('PAY-117', [fakeSha('b3')], makeTicket('PAY-117', {
-        summary: 'Payout IBAN validation rejects valid Maltese IBANs',
-        type: 'Bug',
-        status: 'In Review',
-        assignee: 'Lee Reviewer',
-        riskAssessment: [],
-        postDeployChecks: [],
-        riskLevel: null,
-      })),
+      makeReportTicket(
+        'PAY-101',
+        [fakeSha('b1'), fakeSha('b2')],
+        makeTicket('PAY-101', {
+          summary: 'Partial refunds for card payments',
+          status: 'Ready for Deploy',
+          assignee: 'Dana Developer',
+          riskLevel: 'Medium',
+          riskAssessment: [
+            { type: 'paragraph', text: 'Medium: touches the refund path. Behind the flag payments.partial_refunds (off by default).' },
+            { type: 'heading', text: 'Rollback' },
+            { type: 'list', ordered: false, items: ['Turn the flag off', 'Redeploy the previous production SHA if needed'] },
+          ],
+          postDeployChecks: [
+            {
+              type: 'list',
+              ordered: true,
+              items: ['Refund 1.00 EUR of a test capture in the admin', 'Watch refund error rate on the payments dashboard for 30 min'],
+            },
+            { type: 'code', text: 'kubectl -n payments logs deploy/refunds | grep -i error' },
+          ],
+        }),
+      ),
+      makeReportTicket(
+        'PAY-117',
+        [fakeSha('b3')],
+        makeTicket('PAY-117', {
+          summary: 'Payout IBAN validation rejects valid Maltese IBANs',
+          type: 'Bug',
+          status: 'In Review',
+          assignee: 'Lee Reviewer',
+          riskAssessment: [],
+          postDeployChecks: [],
+          riskLevel: null,
+        }),
+      ),
       makeReportTicket('OPS-42', [fakeSha('b4')], null),
     ],
     commitsWithoutTicket: [
@@ -79,11 +83,36 @@ function failingDeploy(): DeployReport {
       { sha: fakeSha('b6'), exemptReason: 'dependency update by renovate[bot]' },
     ],
     findings: [
-      { rule: 'ticket-status', summary: 'PAY-117 is "In Review"', fix: 'Finish the review and move PAY-117 to "Ready for Deploy", or take its commit out of the deploy.', ticketKey: 'PAY-117' },
-      { rule: 'risk-assessment', summary: 'PAY-117 has no risk assessment', fix: 'Fill in "Risk Assessment" in PAY-117: what can break and how to roll back.', ticketKey: 'PAY-117' },
-      { rule: 'post-deploy-checks', summary: 'PAY-117 has no post-deploy checks', fix: 'Fill in "Post-Deploy Checks" in PAY-117: what to verify in production after the deploy.', ticketKey: 'PAY-117' },
-      { rule: 'unknown-ticket', summary: 'OPS-42 is not a JIRA ticket', fix: 'Check the key in the commit message of 7334000; create the ticket if it is missing.', ticketKey: 'OPS-42' },
-      { rule: 'commit-without-ticket', summary: `${fakeSha('b5').slice(0, 7)} references no ticket`, fix: 'Reword the commit with a ticket key (e.g. "PAY-123 Fix flaky settlement test"), or exempt it in .github/deploy-checker.yml.', commitSha: fakeSha('b5') },
+      {
+        rule: 'ticket-status',
+        summary: 'PAY-117 is "In Review"',
+        fix: 'Finish the review and move PAY-117 to "Ready for Deploy", or take its commit out of the deploy.',
+        ticketKey: 'PAY-117',
+      },
+      {
+        rule: 'risk-assessment',
+        summary: 'PAY-117 has no risk assessment',
+        fix: 'Fill in "Risk Assessment" in PAY-117: what can break and how to roll back.',
+        ticketKey: 'PAY-117',
+      },
+      {
+        rule: 'post-deploy-checks',
+        summary: 'PAY-117 has no post-deploy checks',
+        fix: 'Fill in "Post-Deploy Checks" in PAY-117: what to verify in production after the deploy.',
+        ticketKey: 'PAY-117',
+      },
+      {
+        rule: 'unknown-ticket',
+        summary: 'OPS-42 is not a JIRA ticket',
+        fix: 'Check the key in the commit message of 7334000; create the ticket if it is missing.',
+        ticketKey: 'OPS-42',
+      },
+      {
+        rule: 'commit-without-ticket',
+        summary: `${fakeSha('b5').slice(0, 7)} references no ticket`,
+        fix: 'Reword the commit with a ticket key (e.g. "PAY-123 Fix flaky settlement test"), or exempt it in .github/deploy-checker.yml.',
+        commitSha: fakeSha('b5'),
+      },
     ],
     compare: { status: 'ahead', aheadBy: 6, behindBy: 0 },
     statusDescription: '5 problems: PAY-117 is "In Review" (+4 more)',
@@ -99,7 +128,9 @@ function passingAfterRecheck(before: DeployReport): DeployReport {
     trigger: 'recheck',
     evaluatedAt: new Date().toISOString(),
     statusDescription: 'All 3 tickets ready; 1 exempt commit',
-    tickets: before.tickets.map((t) => (t.key === 'OPS-42' ? makeReportTicket('OPS-42', t.commitShas) : t.key === 'PAY-117' ? makeReportTicket('PAY-117', t.commitShas) : t)),
+    tickets: before.tickets.map((t) =>
+      t.key === 'OPS-42' ? makeReportTicket('OPS-42', t.commitShas) : t.key === 'PAY-117' ? makeReportTicket('PAY-117', t.commitShas) : t,
+    ),
     commitsWithoutTicket: before.commitsWithoutTicket.filter((c) => c.exemptReason !== null),
   };
 }
@@ -133,7 +164,8 @@ function fakeGitHub(readable: readonly RepoRef[]): Server {
     if (req.headers.authorization !== `Bearer ${USER_TOKEN}`) return json(401, { message: 'Bad credentials' });
     if (url.pathname === '/api/v3/user') return json(200, { login: 'dana', id: 7 });
     const repoMatch = /^\/api\/v3\/repos\/([^/]+)\/([^/]+)$/.exec(url.pathname);
-    if (repoMatch && readable.some((r) => r.owner === repoMatch[1] && r.repo === repoMatch[2])) return json(200, { full_name: `${repoMatch[1]}/${repoMatch[2]}`, permissions: { pull: true, push: true } });
+    if (repoMatch && readable.some((r) => r.owner === repoMatch[1] && r.repo === repoMatch[2]))
+      return json(200, { full_name: `${repoMatch[1]}/${repoMatch[2]}`, permissions: { pull: true, push: true } });
     return json(404, { message: 'Not Found' });
   });
 }
@@ -159,7 +191,14 @@ beforeAll(async () => {
   const githubBase = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
   web = await startWebServer((baseUrl) => ({
     store,
-    auth: { mode: 'github', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, sessionSecret: 'browser-test-session-secret-0123456789abcdef', githubWebUrl: githubBase, githubApiUrl: `${githubBase}/api/v3` },
+    auth: {
+      mode: 'github',
+      clientId: CLIENT_ID,
+      clientSecret: CLIENT_SECRET,
+      sessionSecret: 'browser-test-session-secret-0123456789abcdef',
+      githubWebUrl: githubBase,
+      githubApiUrl: `${githubBase}/api/v3`,
+    },
     publicUrl: baseUrl,
     jiraWebhookSecret: null,
     recheck: async (repo, sha) => {
@@ -209,7 +248,13 @@ describe('report page in a real browser', () => {
     expect(await page.locator('#ticket-PAY-101 .doc li').allInnerTexts()).toContain('Turn the flag off');
 
     await page.screenshot({ path: path.join(outputDir, 'report-page.png'), fullPage: true });
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, storageState: await context.storageState() });
+    const phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      storageState: await context.storageState(),
+    });
     try {
       const phonePage = await phone.newPage();
       await phonePage.goto(target);

@@ -11,7 +11,13 @@ describe('web session pruner', () => {
       .mockRejectedValueOnce(new Error('database away'));
     const shutdown = new AbortController();
     const clearSpy = vi.spyOn(globalThis, 'clearInterval');
-    const pruner = startWebSessionPruner({ store: { pruneWebSessions }, intervalMs: 3_600_000, logger: pino({ level: 'silent' }), now: () => now, shutdown: shutdown.signal });
+    const pruner = startWebSessionPruner({
+      store: { pruneWebSessions },
+      intervalMs: 3_600_000,
+      logger: pino({ level: 'silent' }),
+      now: () => now,
+      shutdown: shutdown.signal,
+    });
     await pruner.pruneOnce();
     await expect(pruner.pruneOnce()).resolves.toBeUndefined();
     expect(pruneWebSessions).toHaveBeenCalledWith(now);

@@ -42,7 +42,13 @@ async function start(overrides: Partial<WebHandlerDeps> = {}): Promise<RunningWe
 async function signedIn(login: string, sid: string, storedTtlMs = 8 * 3600_000): Promise<{ cookie: string; csrf: string }> {
   const codec = createCookieCodec(SESSION_SECRET);
   const expiresAt = clock.getTime() + 8 * 3600_000;
-  await store.createWebSession({ id: sessionStoreKey(sid), login, tokenCiphertext: codec.encryptToken(`gho_${login}`), createdAt: clock, expiresAt: new Date(clock.getTime() + storedTtlMs) });
+  await store.createWebSession({
+    id: sessionStoreKey(sid),
+    login,
+    tokenCiphertext: codec.encryptToken(`gho_${login}`),
+    createdAt: clock,
+    expiresAt: new Date(clock.getTime() + storedTtlMs),
+  });
   return { cookie: `dc_session=${encodeURIComponent(codec.encodeSession({ sid, expiresAt }))}`, csrf: codec.csrfToken({ sid }) };
 }
 
@@ -168,7 +174,10 @@ describe('sign-in redirects', () => {
     const stateCookie = (login.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     nock(GITHUB).post('/login/oauth/access_token').reply(200, { access_token: 'gho_new', token_type: 'bearer' });
     nock(API).get('/user').reply(200, { login: 'dana', id: 42 });
-    const callback = await fetch(`${server?.baseUrl}/login/callback?code=c&state=${encodeURIComponent(state)}`, { headers: { cookie: stateCookie }, redirect: 'manual' });
+    const callback = await fetch(`${server?.baseUrl}/login/callback?code=c&state=${encodeURIComponent(state)}`, {
+      headers: { cookie: stateCookie },
+      redirect: 'manual',
+    });
     expect(callback.status).toBe(303);
     expect(callback.headers.get('location')).toBe('/%C4%80x');
     expect(store.sessions.size).toBe(1);
@@ -214,7 +223,10 @@ describe('body limits', () => {
     const dana = await signedIn('dana', 'dana-session-0123456789');
     const declared = await postForm(recheckPath(makeReport().deploySha), `csrf=${'a'.repeat(17 * 1024)}`, dana.cookie);
     expect(declared.status).toBe(413);
-    const chunked = await chunkedPost(recheckPath(makeReport().deploySha), 4 * 1024 * 1024, { cookie: dana.cookie, 'content-type': 'application/x-www-form-urlencoded' });
+    const chunked = await chunkedPost(recheckPath(makeReport().deploySha), 4 * 1024 * 1024, {
+      cookie: dana.cookie,
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(chunked).toBe(413);
     expect(recheck).not.toHaveBeenCalled();
   });

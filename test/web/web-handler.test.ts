@@ -50,7 +50,13 @@ async function sessionCookie(login = 'dana', token = 'gho_dana', sid = 'session-
   const codec = createCookieCodec(SESSION_SECRET);
   const expiresAt = Date.now() + 3600_000;
   if (!store.sessions.has(sessionStoreKey(sid))) {
-    await store.createWebSession({ id: sessionStoreKey(sid), login, tokenCiphertext: codec.encryptToken(token), createdAt: new Date(), expiresAt: new Date(expiresAt) });
+    await store.createWebSession({
+      id: sessionStoreKey(sid),
+      login,
+      tokenCiphertext: codec.encryptToken(token),
+      createdAt: new Date(),
+      expiresAt: new Date(expiresAt),
+    });
   }
   return `dc_session=${encodeURIComponent(codec.encodeSession({ sid, expiresAt }))}`;
 }
@@ -110,7 +116,9 @@ describe('paths', () => {
     const res = await get('/deploys', { cookie: await sessionCookie() });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toBe(CONTENT_SECURITY_POLICY);
-    expect(CONTENT_SECURITY_POLICY).toMatch(/default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'/);
+    expect(CONTENT_SECURITY_POLICY).toMatch(
+      /default-src 'none'; style-src 'sha256-[A-Za-z0-9+/=]+'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'/,
+    );
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('referrer-policy')).toBe('same-origin');
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -149,11 +157,14 @@ describe('sign-in', () => {
     expect(stateCookie).toMatch(/^dc_oauth_state=[^;]+; Path=\/; Max-Age=600; HttpOnly; SameSite=Lax$/);
 
     nock(GITHUB, { reqheaders: { accept: 'application/json' } })
-      .post('/login/oauth/access_token', (body: Record<string, string>) =>
-        body['client_id'] === 'Iv1.client' && body['client_secret'] === 'client-secret' && body['code'] === 'the-code',
+      .post(
+        '/login/oauth/access_token',
+        (body: Record<string, string>) => body['client_id'] === 'Iv1.client' && body['client_secret'] === 'client-secret' && body['code'] === 'the-code',
       )
       .reply(200, { access_token: 'gho_new', token_type: 'bearer', expires_in: 28800 });
-    nock(API, { reqheaders: { authorization: 'Bearer gho_new' } }).get('/user').reply(200, { login: 'dana', id: 42 });
+    nock(API, { reqheaders: { authorization: 'Bearer gho_new' } })
+      .get('/user')
+      .reply(200, { login: 'dana', id: 42 });
 
     const callback = await get(`/login/callback?code=the-code&state=${encodeURIComponent(state)}`, {
       cookie: stateCookie.split(';')[0] ?? '',
@@ -316,14 +327,36 @@ describe('pages', () => {
   it('/tickets/:key lists only readable reports and says since when the ticket is in production', async () => {
     await start();
     store.addAnnouncement({
-      repo: FIXTURE_REPO, fromSha: fakeSha('p0'), toSha: makeReport().deploySha, channel: '#deploys', rollback: false,
-      ticketKeys: ['PAY-1', 'PAY-2'], state: 'posted', messageTs: '1.1', attempts: 1, lastError: null, leaseUntil: null,
-      nextAttemptAt: null, createdAt: '2024-05-01T12:30:00.000Z', updatedAt: '2024-05-01T12:30:00.000Z',
+      repo: FIXTURE_REPO,
+      fromSha: fakeSha('p0'),
+      toSha: makeReport().deploySha,
+      channel: '#deploys',
+      rollback: false,
+      ticketKeys: ['PAY-1', 'PAY-2'],
+      state: 'posted',
+      messageTs: '1.1',
+      attempts: 1,
+      lastError: null,
+      leaseUntil: null,
+      nextAttemptAt: null,
+      createdAt: '2024-05-01T12:30:00.000Z',
+      updatedAt: '2024-05-01T12:30:00.000Z',
     });
     store.addAnnouncement({
-      repo: SECRET_REPO, fromSha: fakeSha('p0'), toSha: fakeSha('secret'), channel: '#deploys', rollback: false,
-      ticketKeys: ['PAY-1'], state: 'posted', messageTs: '1.2', attempts: 1, lastError: null, leaseUntil: null,
-      nextAttemptAt: null, createdAt: '2024-05-03T12:30:00.000Z', updatedAt: '2024-05-03T12:30:00.000Z',
+      repo: SECRET_REPO,
+      fromSha: fakeSha('p0'),
+      toSha: fakeSha('secret'),
+      channel: '#deploys',
+      rollback: false,
+      ticketKeys: ['PAY-1'],
+      state: 'posted',
+      messageTs: '1.2',
+      attempts: 1,
+      lastError: null,
+      leaseUntil: null,
+      nextAttemptAt: null,
+      createdAt: '2024-05-03T12:30:00.000Z',
+      updatedAt: '2024-05-03T12:30:00.000Z',
     });
     githubCanRead('gho_dana', [FIXTURE_REPO], [SECRET_REPO]);
     const res = await get('/tickets/pay-1', { cookie: await sessionCookie() });
@@ -362,7 +395,7 @@ describe('re-check', () => {
     });
   }
 
-  it('refuses a POST without a token, with a wrong token, or with another session\'s token', async () => {
+  it("refuses a POST without a token, with a wrong token, or with another session's token", async () => {
     await start();
     githubCanRead('gho_dana', [FIXTURE_REPO]);
     const cookie = await sessionCookie();
@@ -448,9 +481,19 @@ describe('WEB_AUTH=off', () => {
     const page = await (await get(`/deploys/acme/payments/${makeReport().deploySha}`, { cookie })).text();
     const token = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
     const action = `/deploys/acme/payments/${makeReport().deploySha}/recheck`;
-    const refused = await fetch(`${server?.baseUrl}${action}`, { method: 'POST', body: 'csrf=nope', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    const refused = await fetch(`${server?.baseUrl}${action}`, {
+      method: 'POST',
+      body: 'csrf=nope',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
     expect(refused.status).toBe(403);
-    const ok = await fetch(`${server?.baseUrl}${action}`, { method: 'POST', body: `csrf=${encodeURIComponent(token)}`, headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+    const ok = await fetch(`${server?.baseUrl}${action}`, {
+      method: 'POST',
+      body: `csrf=${encodeURIComponent(token)}`,
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      redirect: 'manual',
+    });
     expect(ok.status).toBe(303);
     expect(recheck).toHaveBeenCalledTimes(1);
   });
@@ -472,7 +515,13 @@ describe('announcement state on the report page', () => {
       createdAt: '2024-05-02T10:00:00.000Z',
       updatedAt: '2024-05-02T10:05:00.000Z',
     };
-    store.addAnnouncement({ ...base, channel: 'C-BROKEN', state: 'failed', lastError: 'Slack error channel_not_found', nextAttemptAt: '2024-05-02T16:05:00.000Z' });
+    store.addAnnouncement({
+      ...base,
+      channel: 'C-BROKEN',
+      state: 'failed',
+      lastError: 'Slack error channel_not_found',
+      nextAttemptAt: '2024-05-02T16:05:00.000Z',
+    });
     store.addAnnouncement({ ...base, channel: 'C-DEPLOYS', state: 'posted', lastError: null, nextAttemptAt: null, messageTs: '1.2' });
     const page = await (await get(`/deploys/acme/payments/${sha}`)).text();
     expect(page).toContain('not announced: Slack error channel_not_found (next attempt 2024-05-02T16:05:00.000Z)');

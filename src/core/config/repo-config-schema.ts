@@ -10,9 +10,7 @@ const subjectPattern = z.string().superRefine((pattern, ctx) => {
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
 
-const projectKey = z
-  .string()
-  .regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be an upper-case JIRA project key such as PROJ');
+const projectKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be an upper-case JIRA project key such as PROJ');
 
 const fieldRef = z.string().min(1);
 
@@ -21,11 +19,7 @@ export const repoConfigSchema = z
     branches: z
       .object({
         deploy: z.string().min(1).default('deploy').describe('Branch whose pushes are checked before they ship.'),
-        production: z
-          .string()
-          .min(1)
-          .default('production')
-          .describe('Branch that is in production; the deploy is compared against it.'),
+        production: z.string().min(1).default('production').describe('Branch that is in production; the deploy is compared against it.'),
       })
       .strict()
       .prefault({})
@@ -45,12 +39,8 @@ export const repoConfigSchema = z
         fields: z
           .object({
             riskAssessment: fieldRef.default('Risk Assessment').describe('Name or id (customfield_10042) of the risk assessment field.'),
-            postDeployChecks: fieldRef
-              .default('Post-Deploy Checks')
-              .describe('Name or id of the post-deploy checks field.'),
-            riskLevel: fieldRef
-              .optional()
-              .describe('Name or id of a field that marks a ticket high-risk in Slack announcements (optional).'),
+            postDeployChecks: fieldRef.default('Post-Deploy Checks').describe('Name or id of the post-deploy checks field.'),
+            riskLevel: fieldRef.optional().describe('Name or id of a field that marks a ticket high-risk in Slack announcements (optional).'),
           })
           .strict()
           .prefault({})
@@ -100,10 +90,7 @@ export const repoConfigSchema = z
         ticketStatus: z.boolean().default(true).describe('Fail when a ticket is not in one of jira.allowedStatuses.'),
         riskAssessment: z.boolean().default(true).describe('Fail when a ticket has an empty risk assessment.'),
         postDeployChecks: z.boolean().default(true).describe('Fail when a ticket has empty post-deploy checks.'),
-        branchBehind: z
-          .boolean()
-          .default(true)
-          .describe('Fail when the deploy branch is behind or diverged from production (it would roll back commits).'),
+        branchBehind: z.boolean().default(true).describe('Fail when the deploy branch is behind or diverged from production (it would roll back commits).'),
       })
       .strict()
       .prefault({})
@@ -111,12 +98,7 @@ export const repoConfigSchema = z
     status: z
       .object({
         context: z.string().min(1).max(100).default('deploy-checker').describe('Commit status context of the deploy check.'),
-        prContext: z
-          .string()
-          .min(1)
-          .max(100)
-          .default('deploy-checker/ticket')
-          .describe('Commit status context of the pull-request ticket check.'),
+        prContext: z.string().min(1).max(100).default('deploy-checker/ticket').describe('Commit status context of the pull-request ticket check.'),
       })
       .strict()
       .prefault({})
@@ -158,9 +140,7 @@ export const repoConfigSchema = z
 export type RepoConfig = z.output<typeof repoConfigSchema>;
 export type RepoConfigInput = z.input<typeof repoConfigSchema>;
 
-export type ConfigParseResult =
-  | { readonly ok: true; readonly config: RepoConfig }
-  | { readonly ok: false; readonly error: string };
+export type ConfigParseResult = { readonly ok: true; readonly config: RepoConfig } | { readonly ok: false; readonly error: string };
 
 /** Formats zod issues as "key.path: problem; other.key: problem". */
 function describeIssues(error: z.ZodError): string {

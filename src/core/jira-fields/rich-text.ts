@@ -12,7 +12,11 @@ function isRecord(v: Json): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-const collapse = (s: string): string => s.replace(/[ \t\f\v\u00a0]+/g, ' ').replace(/ *\n */g, '\n').trim();
+const collapse = (s: string): string =>
+  s
+    .replace(/[ \t\f\v\u00a0]+/g, ' ')
+    .replace(/ *\n */g, '\n')
+    .trim();
 
 // ---------- Atlassian Document Format ----------
 
@@ -164,7 +168,7 @@ function wikiBlocks(src: string): RichBlock[] {
     para = [];
   };
   const flushList = () => {
-    if (list && list.items.length) out.push({ type: 'list', ordered: list.ordered, items: list.items });
+    if (list?.items.length) out.push({ type: 'list', ordered: list.ordered, items: list.items });
     list = null;
   };
   for (let i = 0; i < lines.length; i++) {
@@ -223,7 +227,15 @@ function wikiBlocks(src: string): RichBlock[] {
     if (/^\s*\|/.test(line)) {
       flushPara();
       flushList();
-      const text = collapse(wikiInline(line.split(/\|\|?/).map((c) => c.trim()).filter(Boolean).join(' | ')));
+      const text = collapse(
+        wikiInline(
+          line
+            .split(/\|\|?/)
+            .map((c) => c.trim())
+            .filter(Boolean)
+            .join(' | '),
+        ),
+      );
       if (text) out.push({ type: 'paragraph', text });
       continue;
     }

@@ -42,8 +42,37 @@ export interface KeyExtractionOptions {
 
 /** Prefixes that look like JIRA keys but name something else (standards, CVE ids, hashes, proposals). */
 export const NON_KEY_PREFIXES: ReadonlySet<string> = new Set([
-  'CVE', 'CWE', 'GHSA', 'UTF', 'ISO', 'SHA', 'MD', 'RFC', 'KIP', 'FLIP', 'PEP', 'JEP', 'JSR', 'PR', 'GH', 'JDK',
-  'HTTP', 'TLS', 'SSL', 'AES', 'RSA', 'ECDSA', 'PLAINTEXT', 'SASL', 'IPV', 'ES', 'ECMA', 'WCAG', 'H', 'X', 'ARM',
+  'CVE',
+  'CWE',
+  'GHSA',
+  'UTF',
+  'ISO',
+  'SHA',
+  'MD',
+  'RFC',
+  'KIP',
+  'FLIP',
+  'PEP',
+  'JEP',
+  'JSR',
+  'PR',
+  'GH',
+  'JDK',
+  'HTTP',
+  'TLS',
+  'SSL',
+  'AES',
+  'RSA',
+  'ECDSA',
+  'PLAINTEXT',
+  'SASL',
+  'IPV',
+  'ES',
+  'ECMA',
+  'WCAG',
+  'H',
+  'X',
+  'ARM',
 ]);
 
 const PROJECT_KEY_SHAPE = /^[A-Z][A-Z0-9_]{0,49}$/;
@@ -69,7 +98,11 @@ export function createKeyMatcher(options: KeyExtractionOptions): KeyMatcher {
     projects.add(p);
   }
   // Longest first so that "PROJ" does not shadow "PROJX".
-  const alternation = [...projects].sort((a, b) => b.length - a.length).map(escapeRegExp).join('|') || '(?!)';
+  const alternation =
+    [...projects]
+      .sort((a, b) => b.length - a.length)
+      .map(escapeRegExp)
+      .join('|') || '(?!)';
   // Group 1: project (any case); 2: separator; 3: number.
   const anywhere = new RegExp(`(?<![A-Za-z0-9])(${alternation})([-_])([1-9][0-9]{0,6})(?![0-9])`, 'gi');
   const leading = new RegExp(`^[\\s*\\-\\[(]*(${alternation}) ([1-9][0-9]{0,6})(?=[:\\]])`, 'i');
@@ -286,8 +319,7 @@ export function* summarizeDeployKeysSteps(commitsOldestFirst: readonly KeyedComm
   };
   const remember = (sha: string) => push(byPrefix, sha.slice(0, MIN_ABBREV).toLowerCase(), sha);
   /** The first earlier commit whose sha starts with `abbrev` (lower-case, 7 to 40 digits). */
-  const resolve = (abbrev: string): string | undefined =>
-    byPrefix.get(abbrev.slice(0, MIN_ABBREV))?.find((sha) => sha.toLowerCase().startsWith(abbrev));
+  const resolve = (abbrev: string): string | undefined => byPrefix.get(abbrev.slice(0, MIN_ABBREV))?.find((sha) => sha.toLowerCase().startsWith(abbrev));
   const kill = (sha: string, by: string) => {
     if (!alive.get(sha)) return;
     alive.set(sha, false);

@@ -68,12 +68,7 @@ function* pullRequestKeysSteps(pr: PullRequestFacts, commits: readonly CommitInf
   return { keys, fromTitle, fromBranch, fromCommits, shasByKey: summary.shipped };
 }
 
-export function pullRequestFindings(
-  prKeys: PullRequestKeys,
-  tickets: ReadonlyMap<string, TicketSnapshot>,
-  config: RepoConfig,
-  matcher: KeyMatcher,
-): Finding[] {
+export function pullRequestFindings(prKeys: PullRequestKeys, tickets: ReadonlyMap<string, TicketSnapshot>, config: RepoConfig, matcher: KeyMatcher): Finding[] {
   if (prKeys.keys.length === 0) {
     const example = `${[...matcher.projects][0] ?? 'PROJ'}-123`;
     return [
@@ -111,11 +106,7 @@ export function buildPullRequestReport(ctx: PullRequestReportContext, input: Pul
 }
 
 /** buildPullRequestReport in slices that give the event loop back (see cooperative-steps.ts). */
-export function buildPullRequestReportYielding(
-  ctx: PullRequestReportContext,
-  input: PullRequestReportInput,
-  options?: YieldingOptions,
-): Promise<DeployReport> {
+export function buildPullRequestReportYielding(ctx: PullRequestReportContext, input: PullRequestReportInput, options?: YieldingOptions): Promise<DeployReport> {
   return runStepsYielding(buildPullRequestReportSteps(ctx, input), options);
 }
 

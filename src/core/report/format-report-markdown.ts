@@ -70,7 +70,12 @@ export function utf8Length(text: string): number {
 
 function clip(text: string, max = TEXT_MAX_CHARS): string {
   const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  return chars.length <= max
+    ? text
+    : `${chars
+        .slice(0, max - 1)
+        .join('')
+        .trimEnd()}…`;
 }
 
 function subjectOf(s: string, commits: ReadonlyMap<string, CommitInfo>): string {
@@ -102,7 +107,8 @@ function renderSection(section: Section, shown: readonly string[], shownCount: n
   const more = section.items.length - shownCount;
   const lines = [...section.head, ...shown];
   if (more > 0) lines.push('', `_… and ${count(more)} more ${section.noun}: the full list is in \`--format json\`._`);
-  const body = section.fold !== null && shownCount > MARKDOWN_FOLD_AFTER ? [`<details><summary>${section.fold}</summary>`, '', ...lines, '', '</details>'] : lines;
+  const body =
+    section.fold !== null && shownCount > MARKDOWN_FOLD_AFTER ? [`<details><summary>${section.fold}</summary>`, '', ...lines, '', '</details>'] : lines;
   return ['', section.heading, '', ...body];
 }
 

@@ -117,7 +117,9 @@ function groupOf(findings: readonly Finding[], commits: ReadonlyMap<string, Comm
       return {
         ...base,
         // "PROJ-1 is In Progress" → "PROJ-1 (In Progress)"
-        items: findings.map((f, i) => (f.ticketKey && f.summary.startsWith(`${f.ticketKey} is `) ? `${f.ticketKey} (${f.summary.slice(f.ticketKey.length + 4)})` : keys[i]!)),
+        items: findings.map((f, i) =>
+          f.ticketKey && f.summary.startsWith(`${f.ticketKey} is `) ? `${f.ticketKey} (${f.summary.slice(f.ticketKey.length + 4)})` : keys[i]!,
+        ),
         summary: `${count(n)} tickets are not in an allowed status`,
         fix: eachTicket(first.fix),
       };

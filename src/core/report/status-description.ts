@@ -10,7 +10,10 @@ export function truncateDescription(text: string, max = STATUS_DESCRIPTION_MAX):
   const flat = text.replace(/\s+/g, ' ').trim();
   const chars = Array.from(flat);
   if (chars.length <= max) return flat;
-  return `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+  return `${chars
+    .slice(0, max - 1)
+    .join('')
+    .trimEnd()}…`;
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
@@ -48,9 +51,7 @@ export function successDescription(ticketCount: number, commitCount: number): st
 
 /** Success without ticket lookups (the CLI without JIRA settings): say so, never "ready". */
 export function uncheckedTicketsDescription(ticketCount: number, commitCount: number): string {
-  return truncateDescription(
-    `No problems in ${plural(commitCount, 'commit')}; ${plural(ticketCount, 'ticket')} not checked (no JIRA settings)`,
-  );
+  return truncateDescription(`No problems in ${plural(commitCount, 'commit')}; ${plural(ticketCount, 'ticket')} not checked (no JIRA settings)`);
 }
 
 export function pendingDescription(commitCount: number | null): string {

@@ -48,11 +48,7 @@ export interface CommitWithoutTicket {
   readonly exemptReason: string | null;
 }
 
-export function commitsWithoutTicket(
-  commits: readonly CommitInfo[],
-  byCommit: ReadonlyMap<string, CommitKeyRefs>,
-  config: RepoConfig,
-): CommitWithoutTicket[] {
+export function commitsWithoutTicket(commits: readonly CommitInfo[], byCommit: ReadonlyMap<string, CommitKeyRefs>, config: RepoConfig): CommitWithoutTicket[] {
   return runSteps(commitsWithoutTicketSteps(commits, byCommit, config));
 }
 
@@ -83,14 +79,7 @@ export function* commitsWithoutTicketSteps(
   return out;
 }
 
-const RULE_ORDER: readonly RuleId[] = [
-  'branch-behind',
-  'ticket-status',
-  'unknown-ticket',
-  'risk-assessment',
-  'post-deploy-checks',
-  'commit-without-ticket',
-];
+const RULE_ORDER: readonly RuleId[] = ['branch-behind', 'ticket-status', 'unknown-ticket', 'risk-assessment', 'post-deploy-checks', 'commit-without-ticket'];
 
 export function sortFindings(findings: readonly Finding[]): Finding[] {
   return findings
@@ -122,7 +111,7 @@ export function commitWithoutTicketFindings(
 function* commitWithoutTicketFindingsSteps(
   commits: readonly CommitInfo[],
   without: readonly CommitWithoutTicket[],
-  config: RepoConfig,
+  _config: RepoConfig,
   matcher: KeyMatcher,
 ): Steps<Finding[]> {
   const bySha = new Map(commits.map((c) => [c.sha, c]));

@@ -65,11 +65,9 @@ function storyLine(story: AnnouncedStory, input: DeployAnnouncementInput, highRi
   const link = keyLink(story.key, t, input.jiraBaseUrl);
   if (t === null) return `• ${link} _not found in JIRA_ · ${commits}`;
   const summary = mrkdwnText(t.summary, FIELD.summary) || '_(no summary)_';
-  const details = [
-    t.type ? `_${mrkdwnText(t.type, FIELD.type)}_` : null,
-    t.assignee ? mrkdwnText(t.assignee, FIELD.assignee) : 'unassigned',
-    commits,
-  ].filter((x): x is string => x !== null);
+  const details = [t.type ? `_${mrkdwnText(t.type, FIELD.type)}_` : null, t.assignee ? mrkdwnText(t.assignee, FIELD.assignee) : 'unassigned', commits].filter(
+    (x): x is string => x !== null,
+  );
   let line = `• ${link} ${summary} — ${details.join(' · ')}`;
   if (!input.rollback) line += checksLines(richDocLines(t.postDeployChecks), highRisk);
   return line;
@@ -327,9 +325,7 @@ export function buildDeployAnnouncement(input: DeployAnnouncementInput): SlackMe
   }
 
   const storyBlocks: AnnouncementBlock[] =
-    ordered.length === 0
-      ? [section(input.rollback ? 'No stories are removed by this rollback.' : 'No stories in this deploy.')]
-      : sections.map(section);
+    ordered.length === 0 ? [section(input.rollback ? 'No stories are removed by this rollback.' : 'No stories in this deploy.')] : sections.map(section);
   const hidden = ordered.length - shown;
   if (hidden > 0) {
     const hiddenHighRisk = ordered.slice(shown).filter((s) => s.highRisk).length;

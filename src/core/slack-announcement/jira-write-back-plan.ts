@@ -44,8 +44,6 @@ export function pickTransition(transitions: readonly JiraTransition[], wanted: s
 export function describeNoTransition(wanted: string, status: string | null, transitions: readonly JiraTransition[]): string {
   const from = status ? ` from status "${status}"` : '';
   const available =
-    transitions.length === 0
-      ? 'none is available'
-      : `available: ${transitions.map((t) => (t.toStatus ? `${t.name} → ${t.toStatus}` : t.name)).join(', ')}`;
+    transitions.length === 0 ? 'none is available' : `available: ${transitions.map((t) => (t.toStatus ? `${t.name} → ${t.toStatus}` : t.name)).join(', ')}`;
   return `no transition "${wanted}"${from} (${available})`;
 }

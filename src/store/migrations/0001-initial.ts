@@ -74,16 +74,8 @@ export function createInitialMigration(dialect: StoreDialect): Migration {
         // A deploy is a move from one production SHA to another: a rollback to a SHA announced before is a new one.
         .addUniqueConstraint('announcements_identity', ['owner', 'repo', 'from_sha', 'to_sha', 'channel'])
         .execute();
-      await db.schema
-        .createIndex('announcements_by_repo_time')
-        .on('announcements')
-        .columns(['owner', 'repo', 'created_at'])
-        .execute();
-      await db.schema
-        .createIndex('announcements_by_state')
-        .on('announcements')
-        .columns(['state', 'next_attempt_at'])
-        .execute();
+      await db.schema.createIndex('announcements_by_repo_time').on('announcements').columns(['owner', 'repo', 'created_at']).execute();
+      await db.schema.createIndex('announcements_by_state').on('announcements').columns(['state', 'next_attempt_at']).execute();
 
       await db.schema
         .createTable('announcement_tickets')

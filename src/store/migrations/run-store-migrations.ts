@@ -28,11 +28,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
   };
 }
 
-export async function runStoreMigrations(
-  db: Kysely<StoreDatabase>,
-  dialect: StoreDialect,
-  logger: Logger,
-): Promise<void> {
+export async function runStoreMigrations(db: Kysely<StoreDatabase>, dialect: StoreDialect, logger: Logger): Promise<void> {
   const provider: MigrationProvider = { getMigrations: async () => storeMigrations(dialect) };
   const migrator = new Migrator({ db, provider });
   const { error, results } = await migrator.migrateToLatest();
