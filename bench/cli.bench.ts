@@ -2,7 +2,8 @@
  * Benchmark of the command-line checker (`npm run bench:cli`): wall time and peak RSS of
  * `deploy-checker check` on the 643-commit kafka 3.6.0..3.7.0 range (../shared/corpus) and on a synthetic
  * 20,000-commit range, beside a bare `git log` of the same range with the same format (the floor), and the
- * CLI's fixed start-up cost (`--help`: node + tsx + imports). Repositories are built with git fast-import
+ * CLI's fixed start-up cost (`--help`: node + imports), each for the compiled CLI (`bin/deploy-checker.js` → dist/,
+ * what users run) and for the old path (TypeScript through tsx, bench/cli-from-source.ts). Repositories are built with git fast-import
  * in a temp dir; each command runs RUNS times under `/usr/bin/time -v` (GNU time; `apt-get install -y time`
  * when missing, else wall time only). Prints a Markdown table.
  */
@@ -19,6 +20,12 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 const SYNTHETIC_COMMITS = 20_000;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repoRoot, 'bin/deploy-checker.js');
+const fromSource = path.join(repoRoot, 'bench/cli-from-source.ts');
+/** How each CLI path is started: compiled (what `npx deploy-checker` runs) and the old tsx path. */
+const CLI_PATHS = [
+  { name: 'compiled', argv: [process.execPath, bin] },
+  { name: 'tsx', argv: [process.execPath, '--import', 'tsx', fromSource] },
+] as const;
 const GNU_TIME = '/usr/bin/time';
 const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-v', 'true']).status === 0;
 
@@ -96,16 +103,20 @@ async function main(): Promise<void> {
       [`synthetic (${SYNTHETIC_COMMITS.toLocaleString('en-US')} commits)`, synthetic, 'PROJ,OPS'],
     ] as const) {
       cases.push({ range, dir, label: 'bare `git log` (same format)', cmd: ['git', 'log', '-z', '--topo-order', `--format=${GIT_LOG_FORMAT}`, 'from..to'] });
-      for (const format of ['json', 'text', 'markdown']) {
-        cases.push({
-          range,
-          dir,
-          label: `\`deploy-checker check --format ${format}\``,
-          cmd: [process.execPath, bin, 'check', '--from', 'from', '--to', 'to', '--projects', projects, '--format', format],
-        });
+      for (const cli of CLI_PATHS) {
+        for (const format of cli.name === 'compiled' ? ['json', 'text', 'markdown'] : ['json']) {
+          cases.push({
+            range,
+            dir,
+            label: `\`deploy-checker check --format ${format}\` (${cli.name})`,
+            cmd: [...cli.argv, 'check', '--from', 'from', '--to', 'to', '--projects', projects, '--format', format],
+          });
+        }
       }
     }
-    cases.push({ range: '(none)', dir: kafka, label: '`deploy-checker --help` (start-up cost)', cmd: [process.execPath, bin, '--help'] });
+    for (const cli of CLI_PATHS) {
+      cases.push({ range: '(none)', dir: kafka, label: `\`deploy-checker --help\` (start-up cost, ${cli.name})`, cmd: [...cli.argv, '--help'] });
+    }
 
     const rows: string[] = [];
     for (const c of cases) {

@@ -73,7 +73,7 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     range = { productionBranch, deployBranch, productionSha: base, deploySha, ...compared };
     // Production has reached this head (it shipped): the head keeps the evaluation it shipped with and its status,
     // never "Nothing to deploy" over it — the evidence of what shipped, with which problems, stays.
-    if (compared.status === 'identical' && deps.reports?.getReport) {
+    if (base === deploySha && deps.reports?.getReport) {
       const shipped = await deps.reports.getReport(repo, deploySha);
       if (shipped && shipped.kind === 'deploy' && shipped.pullRequest === null && shipped.state !== 'error' && shipped.commits.length > 0) {
         log.info({ sha: deploySha, state: shipped.state }, 'production reached this head: it keeps its pre-ship evaluation');

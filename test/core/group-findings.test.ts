@@ -114,8 +114,8 @@ describe('subjectPrefix', () => {
     ['x', null, null],
   ])('%j → %j', (subject, prefix, pattern) => {
     const p = subjectPrefix(subject);
-    expect(p?.prefix).toBe(prefix);
-    expect(p?.pattern).toBe(pattern);
+    expect(p === null ? null : p.prefix).toBe(prefix);
+    expect(p === null ? null : p.pattern).toBe(pattern);
     if (p) expect(new RegExp(p.pattern).test(subject)).toBe(true);
   });
 });
