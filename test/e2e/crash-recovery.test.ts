@@ -3,15 +3,13 @@
  * survives the process): a SIGKILL in the middle of a repository's very first check, and a GitHub outage on the
  * status POST that outlasts octokit's retries. Both end with exactly one final status.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sign } from '@octokit/webhooks-methods';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { deliverSignedPush, serverSettings, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { fakeSha, startFakeServices, type FakeServices } from '../helpers/fake-services.js';
-import { pushPayload } from '../helpers/webhook-payloads.js';
 
 const SECRET = 'e2e-crash-webhook-secret';
 const repo = { owner: 'acme', repo: 'fresh', installationId: 78 };
@@ -48,43 +46,23 @@ async function start(f: FakeServices, cwd: string): Promise<AppProcess> {
   const app = await startAppProcess({
     command: 'node',
     cwd,
-    envFile: {
-      APP_ID: '12345',
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      GHE_HOST: f.githubHost,
-      GHE_PROTOCOL: 'http',
-      JIRA_BASE_URL: f.jiraUrl,
-      JIRA_EMAIL: 'bot@example.com',
-      JIRA_API_TOKEN: 'jira-e2e-token',
-      PUBLIC_URL: 'https://checker.example.com',
-      WEB_AUTH: 'off',
-      HOST: '127.0.0.1',
-      LOG_FORMAT: 'json',
-      DATABASE_URL: `sqlite:${join(cwd, 'data/store.sqlite')}`,
-      STATUS_PENDING_DELAY_MS: '100',
-      STATUS_SWEEP_INTERVAL_MS: '200',
-      RECONCILE_INTERVAL_MS: '0',
-    },
+    envFile: serverSettings(
+      f,
+      { privateKey, webhookSecret: SECRET },
+      {
+        DATABASE_URL: `sqlite:${join(cwd, 'data/store.sqlite')}`,
+        STATUS_PENDING_DELAY_MS: '100',
+        STATUS_SWEEP_INTERVAL_MS: '200',
+        RECONCILE_INTERVAL_MS: '0',
+      },
+    ),
   });
   running.apps.push(app);
   return app;
 }
 
 async function deliverPush(app: AppProcess): Promise<void> {
-  const body = JSON.stringify(pushPayload(repo, { ref: 'refs/heads/deploy', after: HEAD }));
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': await sign(SECRET, body),
-    },
-    body,
-  });
-  await res.text();
-  expect(res.status).toBe(200);
+  expect(await deliverSignedPush(app, SECRET, repo, HEAD)).toBe(200);
 }
 
 const isFinal = (s: { sha: string; state: string }) => s.sha === HEAD && s.state !== 'pending';

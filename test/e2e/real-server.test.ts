@@ -2,15 +2,13 @@
  * The built server as a real process (`node dist/main.js`, `npm start`) against loopback fakes of GitHub and JIRA:
  * configured through `.env` alone, stopped by signals to its process group.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sign } from '@octokit/webhooks-methods';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { deliverSignedPush, serverSettings, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { fakeSha, startFakeServices, type FakeServices } from '../helpers/fake-services.js';
-import { pushPayload } from '../helpers/webhook-payloads.js';
 
 const SECRET = 'e2e-dotenv-webhook-secret';
 const repo = { owner: 'acme', repo: 'shop', installationId: 77 };
@@ -45,40 +43,9 @@ async function fakes(): Promise<FakeServices> {
   return running.fakes;
 }
 
-function settings(f: FakeServices, extra: Record<string, string> = {}): Record<string, string> {
-  return {
-    APP_ID: '12345',
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: SECRET,
-    GHE_HOST: f.githubHost,
-    GHE_PROTOCOL: 'http',
-    JIRA_BASE_URL: f.jiraUrl,
-    JIRA_EMAIL: 'bot@example.com',
-    JIRA_API_TOKEN: 'jira-e2e-token',
-    PUBLIC_URL: 'https://checker.example.com',
-    WEB_AUTH: 'off',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-    ...extra,
-  };
-}
+const settings = (f: FakeServices, extra: Record<string, string> = {}) => serverSettings(f, { privateKey, webhookSecret: SECRET }, extra);
 
-async function deliverPush(app: AppProcess): Promise<number> {
-  const body = JSON.stringify(pushPayload(repo, { ref: 'refs/heads/deploy', after: HEAD }));
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': await sign(SECRET, body),
-    },
-    body,
-  });
-  await res.text();
-  return res.status;
-}
+const deliverPush = (app: AppProcess) => deliverSignedPush(app, SECRET, repo, HEAD);
 
 const isFinal = (s: { sha: string; state: string }) => s.sha === HEAD && s.state !== 'pending';
 

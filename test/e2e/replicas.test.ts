@@ -3,15 +3,13 @@
  * and every push reaches both): exactly one final status per head and context; a replica SIGKILLed mid-burst
  * loses no work — the survivor's intent sweep finishes it once the dead replica's leases expire.
  */
-import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sign } from '@octokit/webhooks-methods';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAppProcess, type AppProcess } from '../helpers/app-process.js';
+import { deliverSignedPush, serverSettings, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { fakeSha, startFakeServices, type FakeRepository, type FakeServices } from '../helpers/fake-services.js';
-import { pushPayload } from '../helpers/webhook-payloads.js';
 import { postgresBackend } from '../store/store-test-backends.js';
 
 const SECRET = 'e2e-replicas-webhook-secret';
@@ -52,25 +50,17 @@ async function setUp(replicas: number, reconcileIntervalMs = 0): Promise<{ f: Fa
     const app = await startAppProcess({
       command: 'node',
       cwd: mkdtempSync(join(tmpdir(), `dc-replica-${i}-`)),
-      envFile: {
-        APP_ID: '12345',
-        PRIVATE_KEY: privateKey,
-        WEBHOOK_SECRET: SECRET,
-        GHE_HOST: f.githubHost,
-        GHE_PROTOCOL: 'http',
-        JIRA_BASE_URL: f.jiraUrl,
-        JIRA_EMAIL: 'bot@example.com',
-        JIRA_API_TOKEN: 'jira-e2e-token',
-        PUBLIC_URL: 'https://checker.example.com',
-        WEB_AUTH: 'off',
-        HOST: '127.0.0.1',
-        LOG_FORMAT: 'json',
-        DATABASE_URL: database.url,
-        STATUS_PENDING_DELAY_MS: '100',
-        STATUS_SWEEP_INTERVAL_MS: '250',
-        STATUS_LEASE_MS: '3000',
-        RECONCILE_INTERVAL_MS: String(reconcileIntervalMs),
-      },
+      envFile: serverSettings(
+        f,
+        { privateKey, webhookSecret: SECRET },
+        {
+          DATABASE_URL: database.url,
+          STATUS_PENDING_DELAY_MS: '100',
+          STATUS_SWEEP_INTERVAL_MS: '250',
+          STATUS_LEASE_MS: '3000',
+          RECONCILE_INTERVAL_MS: String(reconcileIntervalMs),
+        },
+      ),
     });
     running.apps.push(app);
     apps.push(app);
@@ -78,21 +68,7 @@ async function setUp(replicas: number, reconcileIntervalMs = 0): Promise<{ f: Fa
   return { f, apps };
 }
 
-async function deliver(app: AppProcess, target: FakeRepository): Promise<number> {
-  const body = JSON.stringify(pushPayload(target.repo, { ref: 'refs/heads/deploy', after: target.deploySha }));
-  const res = await fetch(`http://127.0.0.1:${app.port}/api/github/webhooks`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-github-event': 'push',
-      'x-github-delivery': randomUUID(),
-      'x-hub-signature-256': await sign(SECRET, body),
-    },
-    body,
-  });
-  await res.text();
-  return res.status;
-}
+const deliver = (app: AppProcess, target: FakeRepository) => deliverSignedPush(app, SECRET, target.repo, target.deploySha);
 
 const finalsOf = (f: FakeServices, target: FakeRepository) =>
   f.statuses.filter((s) => s.sha === target.deploySha && s.context === 'deploy-checker' && s.state !== 'pending');

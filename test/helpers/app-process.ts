@@ -4,6 +4,9 @@
  * directory of the test's (where its `.env` and `./data` live). Nothing outlives `stop()`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { sign } from '@octokit/webhooks-methods';
+import { pushPayload } from './webhook-payloads.js';
 import { once } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -110,4 +113,50 @@ export async function startAppProcess(options: AppProcessOptions): Promise<AppPr
       }
     },
   };
+}
+
+/** The settings every e2e server gets: the App, the loopback fakes, no sign-in, JSON logs on 127.0.0.1. */
+export function serverSettings(
+  fakes: { githubHost: string; jiraUrl: string },
+  app: { privateKey: string; webhookSecret: string },
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    APP_ID: '12345',
+    PRIVATE_KEY: app.privateKey,
+    WEBHOOK_SECRET: app.webhookSecret,
+    GHE_HOST: fakes.githubHost,
+    GHE_PROTOCOL: 'http',
+    JIRA_BASE_URL: fakes.jiraUrl,
+    JIRA_EMAIL: 'bot@example.com',
+    JIRA_API_TOKEN: 'jira-e2e-token',
+    PUBLIC_URL: 'https://checker.example.com',
+    WEB_AUTH: 'off',
+    HOST: '127.0.0.1',
+    LOG_FORMAT: 'json',
+    ...extra,
+  };
+}
+
+/** Delivers a signed push of `branch` at `after` to the server process; resolves with the HTTP status. */
+export async function deliverSignedPush(
+  app: Pick<AppProcess, 'port'>,
+  webhookSecret: string,
+  repo: { owner: string; repo: string; installationId: number },
+  after: string,
+  branch = 'deploy',
+): Promise<number> {
+  const body = JSON.stringify(pushPayload(repo, { ref: `refs/heads/${branch}`, after }));
+  const res = await fetch(`http://127.0.0.1:${app.port}/api/github/webhooks`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-github-event': 'push',
+      'x-github-delivery': randomUUID(),
+      'x-hub-signature-256': await sign(webhookSecret, body),
+    },
+    body,
+  });
+  await res.text();
+  return res.status;
 }

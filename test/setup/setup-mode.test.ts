@@ -1,5 +1,6 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { serveHandler } from '../helpers/serve-handler.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
@@ -74,18 +75,7 @@ describe('setup mode', () => {
       logger: pino({ level: 'silent' }),
       fetch: fetchImpl,
     });
-    const server = createServer((req, res) => {
-      void handler(req, res).then((handled) => {
-        if (!handled) {
-          res.statusCode = 404;
-          res.end();
-        }
-      });
-    });
-    servers.push(server);
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    const address = server.address();
-    return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    return serveHandler(handler, servers);
   }
 
   it('registers the App: the form posts the manifest to GitHub, the callback writes the credentials', async () => {

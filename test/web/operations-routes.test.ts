@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
+import { serveHandler } from '../helpers/serve-handler.js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createAppMetrics } from '../../src/app/app-metrics.js';
@@ -14,18 +15,7 @@ async function start(checks: ReadinessCheck[], metricsToken: string | null = nul
   metrics.observe({ queueDepth: () => 3 });
   metrics.webhookDeliveries.inc({ event: 'push' });
   const handler = createOperationsHandler({ checks, registry: metrics.registry, metricsToken, logger: pino({ level: 'silent' }), checkTimeoutMs: 200 });
-  const server = createServer((req, res) => {
-    void handler(req, res).then((handled) => {
-      if (!handled) {
-        res.statusCode = 404;
-        res.end();
-      }
-    });
-  });
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const address = server.address();
-  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  return serveHandler(handler, servers);
 }
 
 describe('operations routes', () => {
