@@ -24,7 +24,8 @@ const fromSource = path.join(repoRoot, 'bench/cli-from-source.ts');
 /** How each CLI path is started: compiled (what `npx deploy-checker` runs) and the old tsx path. */
 const CLI_PATHS = [
   { name: 'compiled', argv: [process.execPath, bin] },
-  { name: 'tsx', argv: [process.execPath, '--import', 'tsx', fromSource] },
+  // tsx resolved here: the CLI runs with the benchmark repository as its working directory.
+  { name: 'tsx', argv: [process.execPath, '--import', import.meta.resolve('tsx'), fromSource] },
 ] as const;
 const GNU_TIME = '/usr/bin/time';
 const hasGnuTime = existsSync(GNU_TIME) && spawnSync(GNU_TIME, ['-v', 'true']).status === 0;

@@ -1,10 +1,9 @@
 /**
  * The pino logger: structured, secrets redacted wherever they could appear; JSON lines, or human-readable lines
- * (pino-pretty) on a terminal. No `name` in the base: Probot's child loggers add their own (`server`, `http`…), and
+ * (pino-pretty, as a transport) on a terminal. No `name` in the base: Probot's child loggers add their own (`server`, `http`…), and
  * a second `name` key would duplicate it in every line.
  */
 import { pino, type Logger, type DestinationStream } from 'pino';
-import pretty from 'pino-pretty';
 import { logRedaction } from './log-redaction.js';
 
 export interface LoggerOptions {
@@ -24,7 +23,11 @@ export function effectiveLogFormat(format: 'pretty' | 'json' | null | undefined,
 export function createLogger(options: LoggerOptions): Logger {
   const settings = { level: options.level, ...logRedaction };
   if (effectiveLogFormat(options.format, options.isTTY ?? false) === 'pretty') {
-    return pino(settings, pretty({ sync: true, colorize: options.isTTY ?? false, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' }));
+    // A pino transport: pino-pretty is loaded (in a worker) only when pretty output is asked for.
+    return pino({
+      ...settings,
+      transport: { target: 'pino-pretty', options: { colorize: options.isTTY ?? false, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' } },
+    });
   }
   return pino(settings, options.destination);
 }
