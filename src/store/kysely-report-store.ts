@@ -126,6 +126,23 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
       return row === undefined ? null : parseStoredReport(row.report_json);
     },
 
+    async reportShasWithPrefix(repo: RepoRef, prefix: string, limit: number): Promise<string[]> {
+      if (!/^[0-9a-f]{1,40}$/.test(prefix)) return [];
+      const rows = await db
+        .selectFrom('reports')
+        .select('deploy_sha')
+        .distinct()
+        .where('owner', '=', repo.owner)
+        .where('repo', '=', repo.repo)
+        // Range on the indexed column (owner, repo, deploy_sha): every SHA that starts with the prefix.
+        .where('deploy_sha', '>=', prefix)
+        .where('deploy_sha', '<', `${prefix}g`)
+        .orderBy('deploy_sha')
+        .limit(limit)
+        .execute();
+      return rows.map((row) => row.deploy_sha);
+    },
+
     async listRepositories(): Promise<RepoSummary[]> {
       const ranked = db
         .selectFrom('reports')

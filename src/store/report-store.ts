@@ -68,6 +68,11 @@ export interface ReportStore extends WebSessionStore, DeliveryStore, StatusInten
   saveReport(report: DeployReport): Promise<number>;
   /** The report for this SHA (deploy kind first, else the newest pull-request report for it), or null. */
   getReport(repo: RepoRef, sha: string): Promise<DeployReport | null>;
+  /**
+   * The full SHAs of the repository's reports that start with `prefix` (lower-case hex), at most `limit` of them:
+   * one means a short SHA names a report, two or more that it is ambiguous.
+   */
+  reportShasWithPrefix(repo: RepoRef, prefix: string, limit: number): Promise<string[]>;
   /** Every repository with its newest report, newest first. */
   listRepositories(): Promise<RepoSummary[]>;
   /** Report history of a repository, newest first. */

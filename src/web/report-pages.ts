@@ -1,6 +1,7 @@
 /** The read-only pages: repositories, a repository's history, a report (HTML or JSON), a ticket. */
 import { describeAnnouncementState } from '../core/slack-announcement/announcement-retry-policy.js';
 import type { ReportListItem, RepoSummary } from '../store/report-store.js';
+import { reportPath } from '../core/report-path.js';
 import { prefersJson, redirect, sendHtml, sendJson } from './http-io.js';
 import { isJiraKeyShape } from './jira-webhook.js';
 import { renderHistoryPage, renderRepositoriesPage } from './render-list-pages.js';
@@ -41,7 +42,14 @@ export const reportPage: RouteHandler = async (ctx, { req, res, url, params }) =
   const repo = repoParam(params);
   if (!repo || !SHA.test(sha) || !(await ctx.canRead(session, repo))) return ctx.notFound(req, res, session, json);
   const report = await ctx.deps.store.getReport(repo, sha.toLowerCase());
-  if (!report) return ctx.notFound(req, res, session, json);
+  if (!report) {
+    // A short SHA (the form shown everywhere) redirects to the full one; unknown or ambiguous is a 404.
+    const matches = sha.length < 40 ? await ctx.deps.store.reportShasWithPrefix(repo, sha.toLowerCase(), 2) : [];
+    if (matches.length === 1 && matches[0]) {
+      return redirect(res, 302, `${reportPath(repo, matches[0])}${suffixJson ? '.json' : ''}${url.search}`);
+    }
+    return ctx.notFound(req, res, session, json);
+  }
   if (json) return sendJson(req, res, 200, report);
   const noticeParam = url.searchParams.get('recheck');
   const notice = RECHECK_NOTICES.find((n) => n === noticeParam) ?? null;

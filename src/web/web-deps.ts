@@ -8,7 +8,14 @@ import type { WebAuthConfig } from './web-auth-config.js';
 /** The store methods the web pages use: report reads, JIRA delivery de-duplication, sessions and rate limits. */
 export type WebReportStore = Pick<
   ReportStore,
-  'getReport' | 'listRepositories' | 'listReports' | 'reportsForTicket' | 'announcementsForTicket' | 'announcementsForSha' | 'recordJiraDelivery'
+  | 'getReport'
+  | 'reportShasWithPrefix'
+  | 'listRepositories'
+  | 'listReports'
+  | 'reportsForTicket'
+  | 'announcementsForTicket'
+  | 'announcementsForSha'
+  | 'recordJiraDelivery'
 > &
   WebSessionStore;
 

@@ -71,6 +71,15 @@ export class InMemoryReportStore implements WebReportStore {
     return (matches.find((r) => r.report.kind === 'deploy') ?? matches[0])?.report ?? null;
   }
 
+  async reportShasWithPrefix(repo: RepoRef, prefix: string, limit: number): Promise<string[]> {
+    const shas = new Set(
+      this.newestFirst()
+        .filter((r) => repoKey(r.report.repo) === repoKey(repo) && r.report.deploySha.startsWith(prefix))
+        .map((r) => r.report.deploySha),
+    );
+    return [...shas].sort().slice(0, limit);
+  }
+
   async listRepositories(): Promise<RepoSummary[]> {
     const seen = new Map<string, RepoSummary>();
     for (const { id, report } of this.newestFirst()) {

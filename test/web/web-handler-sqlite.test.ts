@@ -97,3 +97,23 @@ describe('web pages on the SQLite store', () => {
     expect(onTicketChanged).toHaveBeenCalledWith('PAY-1');
   });
 });
+
+describe('short SHAs', () => {
+  it('a unique prefix redirects to the full SHA (HTML and .json); an unknown or ambiguous one is a 404', async () => {
+    const a = makeReport({ deploySha: `abcdef1${'1'.repeat(33)}` });
+    const b = makeReport({ deploySha: `abcdef2${'2'.repeat(33)}` });
+    await store.saveReport(a);
+    await store.saveReport(b);
+
+    const html = await fetch(`${server.baseUrl}/deploys/acme/payments/abcdef1?recheck=done`, { redirect: 'manual' });
+    expect(html.status).toBe(302);
+    expect(html.headers.get('location')).toBe(`/deploys/acme/payments/${a.deploySha}?recheck=done`);
+    const json = await fetch(`${server.baseUrl}/deploys/acme/payments/ABCDEF2.json`, { redirect: 'manual' });
+    expect(json.status).toBe(302);
+    expect(json.headers.get('location')).toBe(`/deploys/acme/payments/${b.deploySha}.json`);
+
+    expect((await fetch(`${server.baseUrl}/deploys/acme/payments/abcdef`, { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/deploys/acme/payments/0000000`, { redirect: 'manual' })).status).toBe(404);
+    expect((await fetch(`${server.baseUrl}/deploys/acme/other/abcdef1`, { redirect: 'manual' })).status).toBe(404);
+  });
+});
