@@ -5,6 +5,7 @@
  */
 import type { CommitInfo, DeployReport, Finding, ReportTicket, RuleId, TicketSnapshot } from '../core/domain.js';
 import { repoPath, reportPath, ticketPath } from '../core/report-path.js';
+import { problemSummary } from '../core/report/status-description.js';
 import { commitSubject, formatAge, formatUtc, shortSha } from './format-time.js';
 import { html, safeUrl, type HtmlValue, type SafeHtml } from './html.js';
 import { renderPage, type PageContext } from './page-layout.js';
@@ -68,6 +69,15 @@ function folded(items: readonly SafeHtml[], wrap: (items: readonly SafeHtml[]) =
   return html`${wrap(items.slice(0, FOLD_AFTER))}<details><summary>Show ${plural(rest.length, `more ${noun}`, `more ${noun}s`)}</summary>${wrap(rest)}</details>`;
 }
 
+/** Commit messages the evaluation read only in part (longer than the per-commit cap). */
+function truncatedNote(report: DeployReport): SafeHtml | null {
+  const cut = report.truncatedMessages ?? [];
+  if (cut.length === 0) return null;
+  const listed = cut.slice(0, 5).map((sha) => sha.slice(0, 7));
+  const more = cut.length > listed.length ? ` and ${cut.length - listed.length} more` : '';
+  return html`<p class="muted">${plural(cut.length, 'commit message was', 'commit messages were')} longer than 64 KB and read only up to that: ${listed.join(', ')}${more}.</p>`;
+}
+
 function renderBanner(report: DeployReport, ctx: ReportPageContext): SafeHtml {
   const problems = report.findings.length;
   let title: string;
@@ -79,7 +89,8 @@ function renderBanner(report: DeployReport, ctx: ReportPageContext): SafeHtml {
       break;
     case 'failure':
       title = problems > 0 ? plural(problems, 'problem', 'problems') : 'Failing';
-      detail = report.statusDescription;
+      // The whole summary: the page has the room the 140-character commit status lacks.
+      detail = problems > 0 ? problemSummary(report.findings) : report.statusDescription;
       break;
     default:
       title = 'Error';
@@ -89,7 +100,7 @@ function renderBanner(report: DeployReport, ctx: ReportPageContext): SafeHtml {
   const recheck = html`<form method="post" action="${reportPath(report.repo, report.deploySha)}/recheck">
 <input type="hidden" name="csrf" value="${ctx.csrfToken}"><button class="primary" type="submit">Re-check now</button></form>`;
   return html`<section class="banner ${report.state}" aria-label="Result">
-<div><div class="state" data-state="${report.state}">${title}</div>${detail ? html`<p>${detail}</p>` : null}</div>
+<div><div class="state" data-state="${report.state}">${title}</div>${detail ? html`<p>${detail}</p>` : null}${truncatedNote(report)}</div>
 ${recheck}
 </section>`;
 }

@@ -78,6 +78,28 @@ describe('report page', () => {
     expect(error).toMatch(/data-state="error">Error<\/div><p>JIRA answered 503<\/p>/);
   });
 
+  it('the failure banner carries every problem, not the status text cut at 140 characters', () => {
+    const findings = Array.from({ length: 12 }, (_, i) => ({
+      rule: 'ticket-status' as const,
+      summary: `PAY-${100 + i} is In Progress`,
+      fix: 'Move it.',
+      ticketKey: `PAY-${100 + i}`,
+    }));
+    const html = renderReportPage(makeReport({ state: 'failure', findings, statusDescription: '12 problems: PAY-100 is In Progress; PAY-101 is…' }), ctx).html;
+    const banner = /<section class="banner failure"[\s\S]*?<\/section>/.exec(html)?.[0] ?? '';
+    expect(banner).toContain('data-state="failure">12 problems</div>');
+    for (const f of findings) expect(banner).toContain(f.summary);
+    expect(banner).not.toContain('PAY-101 is…');
+  });
+
+  it('says which commit messages were read only in part', () => {
+    const cut = Array.from({ length: 7 }, (_, i) => fakeSha(`cut-${i}`));
+    const html = renderReportPage(makeReport({ truncatedMessages: cut }), ctx).html;
+    expect(html).toContain(`7 commit messages were longer than 64 KB and read only up to that: ${cut[0]!.slice(0, 7)}`);
+    expect(html).toContain('and 2 more.');
+    expect(renderReportPage(makeReport(), ctx).html).not.toContain('longer than 64 KB');
+  });
+
   it('has a Re-check form posting to the report with the CSRF token, and a JSON link', () => {
     const report = makeReport();
     const page = renderReportPage(report, ctx).html;

@@ -38,6 +38,11 @@ export function problemPhrases(findings: readonly Finding[]): string[] {
   return phrases;
 }
 
+/** Every problem in one line, untruncated: the report page's banner has the room the 140-character status lacks. */
+export function problemSummary(findings: readonly Finding[]): string {
+  return problemPhrases(findings).join('; ');
+}
+
 export function failureDescription(findings: readonly Finding[]): string {
   const head = `${plural(findings.length, 'problem')}: `;
   return truncateDescription(head + problemPhrases(findings).join('; '));
