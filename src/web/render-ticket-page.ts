@@ -50,8 +50,11 @@ export function productionStatusByRepo(key: string, announcements: readonly Anno
 
 export interface TicketPageData {
   readonly key: string;
-  /** The ticket as the newest readable report saw it, with that report's time; null when none had it. */
-  readonly snapshot: { readonly ticket: TicketSnapshot; readonly evaluatedAt: string } | null;
+  /**
+   * The ticket as the newest readable report saw it, with that report's time; null when none had it.
+   * `notDeployable`: that evaluation found its status outside the repository's allowed statuses.
+   */
+  readonly snapshot: { readonly ticket: TicketSnapshot; readonly evaluatedAt: string; readonly notDeployable?: boolean } | null;
   readonly reports: readonly ReportListItem[];
   readonly production: readonly ProductionStatus[];
 }
@@ -73,6 +76,11 @@ export function renderTicketPage(data: TicketPageData, ctx: ListPageContext): Sa
     ? html`<div class="card"><h3><a href="${safeUrl(snapshot.ticket.url)}">${key}</a> ${snapshot.ticket.summary}</h3>
 <p class="small muted">${snapshot.ticket.type ?? 'Ticket'} · ${snapshot.ticket.status ?? 'no status'} · ${snapshot.ticket.assignee ?? 'Unassigned'} · as of ${formatUtc(snapshot.evaluatedAt)}</p></div>`
     : null;
+  // In production while JIRA (when last read) had it in a state the deploy rules do not allow: support should know.
+  const warning =
+    snapshot?.notDeployable && production.some((p) => p.kind === 'in-production')
+      ? html`<p class="banner failure"><span><span class="state">In production, but not ready in JIRA</span> JIRA had ${key} as ${snapshot.ticket.status ?? 'no status'} when it was last checked (${formatUtc(snapshot.evaluatedAt)}): it shipped without being in a deployable state.</span></p>`
+      : null;
   const shown = reports.slice(0, MAX_REPORT_ROWS);
   const rows = shown.map(
     (item) => html`<tr>
@@ -94,6 +102,7 @@ export function renderTicketPage(data: TicketPageData, ctx: ListPageContext): Sa
   const body = html`<h1>${key}</h1>
 ${about}
 <h2>Production</h2>
+${warning}
 ${renderProduction(production, ctx.now)}
 <h2>Reports containing ${key} <span class="badge plain">${reports.length}</span></h2>
 ${table}`;

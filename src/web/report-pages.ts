@@ -80,7 +80,8 @@ export const ticketPage: RouteHandler = async (ctx, { req, res, url, params }) =
     const report = await ctx.deps.store.getReport(item.repo, item.deploySha);
     const ticket = report?.tickets.find((t) => t.key.toUpperCase() === key)?.ticket;
     if (report && ticket) {
-      snapshot = { ticket, evaluatedAt: report.evaluatedAt };
+      const notDeployable = report.findings.some((f) => f.rule === 'ticket-status' && f.ticketKey?.toUpperCase() === key);
+      snapshot = { ticket, evaluatedAt: report.evaluatedAt, notDeployable };
       break;
     }
   }

@@ -273,6 +273,22 @@ describe('ticket page', () => {
     const notYet = renderTicketPage({ key: 'PAY-1', snapshot: null, reports: [], production: [] }, ctx).html;
     expect(notYet).toContain('Not in production yet');
     expect(notYet).not.toContain(SCRIPT);
+    expect(page).not.toContain('not ready in JIRA');
+  });
+
+  it('warns when the ticket is in production while JIRA had it in a state the rules do not allow', () => {
+    const report = makeReport();
+    const data = {
+      key: 'PAY-103',
+      snapshot: { ticket: makeTicket('PAY-103', { status: 'In Progress' }), evaluatedAt: '2024-05-01T09:00:00Z', notDeployable: true },
+      reports: [],
+    };
+    const shipped = renderTicketPage(
+      { ...data, production: productionStatusByRepo('PAY-103', [announcement({ toSha: report.deploySha, ticketKeys: ['PAY-103'] })]) },
+      ctx,
+    ).html;
+    expect(shipped).toContain('In production, but not ready in JIRA</span> JIRA had PAY-103 as In Progress when it was last checked (2024-05-01 09:00 UTC)');
+    expect(renderTicketPage({ ...data, production: [] }, ctx).html).not.toContain('not ready in JIRA');
   });
 });
 
