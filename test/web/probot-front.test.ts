@@ -104,7 +104,9 @@ describe('Probot routes through the front handler', () => {
     expect(res.status).toBe(413);
     // The client stopped long before 400 MB (what it pushed includes socket buffers on both sides).
     expect(res.sent).toBeLessThan(100 * 1024 * 1024);
-    // At most the 25 MB cap is held while counting, never the whole body.
-    expect(grown).toBeLessThan(25 * 1024 * 1024 + 20 * 1024 * 1024);
+    // At most the 25 MB cap is held while counting, never the whole body. The sender runs in this same process
+    // (its chunks and socket buffers count too, and GC timing varies: 22 MB to 48 MB measured), so the bound is
+    // generous — and still far below the 400 MB the body would cost if it were read whole.
+    expect(grown).toBeLessThan(25 * 1024 * 1024 + 40 * 1024 * 1024);
   });
 });
