@@ -11,23 +11,33 @@ import { decodeSegment, repoParam, SHA, type RouteHandler } from './route-reques
 
 const PAGE = /^[1-9][0-9]{0,5}$/;
 
+/** JSON when the path ends in `.json` (list routes that have one) or the Accept header prefers it; the answer varies on both. */
+function wantsJson(req: Parameters<RouteHandler>[1]['req'], res: Parameters<RouteHandler>[1]['res'], suffix = false): boolean {
+  res.setHeader('Vary', 'Accept, Cookie');
+  return suffix || prefersJson(req.headers.accept);
+}
+
 export const repositoriesPage: RouteHandler = async (ctx, { req, res, url }) => {
-  const session = await ctx.requireSession(req, res, url, false);
+  const json = wantsJson(req, res, url.pathname.endsWith('.json'));
+  const session = await ctx.requireSession(req, res, url, json);
   if (!session) return;
   const repos = await ctx.readableFilter<RepoSummary>(session, await ctx.deps.store.listRepositories(), (r) => r.repo);
+  if (json) return sendJson(req, res, 200, { repositories: repos.map((r) => ({ repo: `${r.repo.owner}/${r.repo.repo}`, latest: r.latest })) });
   sendHtml(req, res, 200, renderRepositoriesPage(repos, { ...ctx.pageContext(session), now: ctx.now() }));
 };
 
 export const historyPage: RouteHandler = async (ctx, { req, res, url, params }) => {
-  const session = await ctx.requireSession(req, res, url, false);
+  const json = wantsJson(req, res);
+  const session = await ctx.requireSession(req, res, url, json);
   if (!session) return;
   const repo = repoParam(params);
-  if (!repo || !(await ctx.canRead(session, repo))) return ctx.notFound(req, res, session, false);
+  if (!repo || !(await ctx.canRead(session, repo))) return ctx.notFound(req, res, session, json);
   const pageSize = ctx.deps.options?.pageSize ?? 50;
   const pageParam = url.searchParams.get('page');
   const page = pageParam !== null && PAGE.test(pageParam) ? Number(pageParam) : 1;
   const { items, total } = await ctx.deps.store.listReports(repo, { limit: pageSize, offset: (page - 1) * pageSize });
-  if (total === 0 && items.length === 0) return ctx.notFound(req, res, session, false);
+  if (total === 0 && items.length === 0) return ctx.notFound(req, res, session, json);
+  if (json) return sendJson(req, res, 200, { repo: `${repo.owner}/${repo.repo}`, page, pageSize, total, items });
   sendHtml(req, res, 200, renderHistoryPage({ repo, items, total, page, pageSize }, { ...ctx.pageContext(session), now: ctx.now() }));
 };
 
@@ -67,10 +77,11 @@ export const reportPage: RouteHandler = async (ctx, { req, res, url, params }) =
 };
 
 export const ticketPage: RouteHandler = async (ctx, { req, res, url, params }) => {
-  const session = await ctx.requireSession(req, res, url, false);
+  const json = wantsJson(req, res);
+  const session = await ctx.requireSession(req, res, url, json);
   if (!session) return;
   const decoded = decodeSegment(params['key'] ?? '');
-  if (decoded === null || !isJiraKeyShape(decoded)) return ctx.notFound(req, res, session, false);
+  if (decoded === null || !isJiraKeyShape(decoded)) return ctx.notFound(req, res, session, json);
   const key = decoded.toUpperCase();
   const [allReports, allAnnouncements] = await Promise.all([ctx.deps.store.reportsForTicket(key), ctx.deps.store.announcementsForTicket(key)]);
   const reports = await ctx.readableFilter<ReportListItem>(session, allReports, (r) => r.repo);
@@ -86,6 +97,7 @@ export const ticketPage: RouteHandler = async (ctx, { req, res, url, params }) =
     }
   }
   const production = productionStatusByRepo(key, announcements);
+  if (json) return sendJson(req, res, 200, { key, snapshot, production, reports });
   sendHtml(req, res, 200, renderTicketPage({ key, snapshot, reports, production }, { ...ctx.pageContext(session), now: ctx.now() }));
 };
 

@@ -30,6 +30,7 @@ export function webRoutes(): readonly WebRoute[] {
     { methods: GET, path: '/tickets/:key', handle: ticketPage },
     { methods: GET, path: '/tickets/*', handle: notFoundPage },
     { methods: GET, path: '/deploys', handle: repositoriesPage },
+    { methods: GET, path: '/deploys.json', handle: repositoriesPage },
     { methods: GET, path: '/deploys/:owner/:repo', handle: historyPage },
     { methods: GET, path: '/deploys/:owner/:repo/:sha', handle: reportPage },
     { methods: POST, path: '/deploys/:owner/:repo/:sha/recheck', handle: createRecheckAction(new Map()) },

@@ -117,3 +117,29 @@ describe('short SHAs', () => {
     expect((await fetch(`${server.baseUrl}/deploys/acme/other/abcdef1`, { redirect: 'manual' })).status).toBe(404);
   });
 });
+
+describe('JSON of the list pages', () => {
+  it('/deploys.json (or Accept: application/json), a repository history and a ticket page answer JSON', async () => {
+    const report = makeReport();
+    await store.saveReport(report);
+    const repoName = `${report.repo.owner}/${report.repo.repo}`;
+
+    const list = await fetch(`${server.baseUrl}/deploys.json`);
+    expect(list.headers.get('content-type')).toContain('application/json');
+    expect(await list.json()).toMatchObject({ repositories: [{ repo: repoName, latest: { deploySha: report.deploySha, state: report.state } }] });
+    const negotiated = await fetch(`${server.baseUrl}/deploys`, { headers: { accept: 'application/json' } });
+    expect(negotiated.headers.get('vary')).toContain('Accept');
+    expect(await negotiated.json()).toMatchObject({ repositories: [{ repo: repoName }] });
+
+    const history = await fetch(`${server.baseUrl}/deploys/${repoName}`, { headers: { accept: 'application/json' } });
+    expect(await history.json()).toMatchObject({ repo: repoName, page: 1, total: 1, items: [{ deploySha: report.deploySha }] });
+
+    const key = report.tickets[0]!.key;
+    const ticket = await fetch(`${server.baseUrl}/tickets/${key}`, { headers: { accept: 'application/json' } });
+    expect(await ticket.json()).toMatchObject({ key, reports: [{ deploySha: report.deploySha }], production: [] });
+
+    const missing = await fetch(`${server.baseUrl}/deploys/acme/nothing-here`, { headers: { accept: 'application/json' } });
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: 'not found' });
+  });
+});
