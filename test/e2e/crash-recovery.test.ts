@@ -3,11 +3,11 @@
  * survives the process): a SIGKILL in the middle of a repository's very first check, and a GitHub outage on the
  * status POST that outlasts octokit's retries. Both end with exactly one final status.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PRIVATE_KEY } from '../helpers/app-harness.js';
 import { deliverSignedPush, serverSettings, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { fakeSha, startFakeServices, type FakeServices } from '../helpers/fake-services.js';
 
@@ -15,11 +15,6 @@ const SECRET = 'e2e-crash-webhook-secret';
 const repo = { owner: 'acme', repo: 'fresh', installationId: 78 };
 const PROD = fakeSha('crash-prod');
 const HEAD = fakeSha('crash-head');
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 const running: { apps: AppProcess[]; fakes?: FakeServices } = { apps: [] };
 afterEach(async () => {
@@ -48,7 +43,7 @@ async function start(f: FakeServices, cwd: string): Promise<AppProcess> {
     cwd,
     envFile: serverSettings(
       f,
-      { privateKey, webhookSecret: SECRET },
+      { privateKey: PRIVATE_KEY, webhookSecret: SECRET },
       {
         DATABASE_URL: `sqlite:${join(cwd, 'data/store.sqlite')}`,
         STATUS_PENDING_DELAY_MS: '100',

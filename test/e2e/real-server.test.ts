@@ -2,11 +2,11 @@
  * The built server as a real process (`node dist/main.js`, `npm start`) against loopback fakes of GitHub and JIRA:
  * configured through `.env` alone, stopped by signals to its process group.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PRIVATE_KEY } from '../helpers/app-harness.js';
 import { deliverSignedPush, serverSettings, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { fakeSha, startFakeServices, type FakeServices } from '../helpers/fake-services.js';
 
@@ -14,11 +14,6 @@ const SECRET = 'e2e-dotenv-webhook-secret';
 const repo = { owner: 'acme', repo: 'shop', installationId: 77 };
 const PROD = fakeSha('real-prod');
 const HEAD = fakeSha('real-head');
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 const running: { app?: AppProcess; fakes?: FakeServices } = {};
 afterEach(async () => {
@@ -43,7 +38,7 @@ async function fakes(): Promise<FakeServices> {
   return running.fakes;
 }
 
-const settings = (f: FakeServices, extra: Record<string, string> = {}) => serverSettings(f, { privateKey, webhookSecret: SECRET }, extra);
+const settings = (f: FakeServices, extra: Record<string, string> = {}) => serverSettings(f, { privateKey: PRIVATE_KEY, webhookSecret: SECRET }, extra);
 
 const deliverPush = (app: AppProcess) => deliverSignedPush(app, SECRET, repo, HEAD);
 

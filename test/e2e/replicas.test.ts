@@ -3,22 +3,17 @@
  * and every push reaches both): exactly one final status per head and context; a replica SIGKILLed mid-burst
  * loses no work — the survivor's intent sweep finishes it once the dead replica's leases expire.
  */
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PRIVATE_KEY } from '../helpers/app-harness.js';
 import { deliverSignedPush, serverSettings, startAppProcess, type AppProcess } from '../helpers/app-process.js';
 import { fakeSha, startFakeServices, type FakeRepository, type FakeServices } from '../helpers/fake-services.js';
 import { postgresBackend } from '../store/store-test-backends.js';
 
 const SECRET = 'e2e-replicas-webhook-secret';
 const REPOS = 8;
-const { privateKey } = generateKeyPairSync('rsa', {
-  modulusLength: 2048,
-  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  publicKeyEncoding: { type: 'spki', format: 'pem' },
-});
 
 const repositories: FakeRepository[] = Array.from({ length: REPOS }, (_, i) => ({
   repo: { owner: 'acme', repo: `service-${i}`, installationId: 500 + (i % 4) },
@@ -52,7 +47,7 @@ async function setUp(replicas: number, reconcileIntervalMs = 0): Promise<{ f: Fa
       cwd: mkdtempSync(join(tmpdir(), `dc-replica-${i}-`)),
       envFile: serverSettings(
         f,
-        { privateKey, webhookSecret: SECRET },
+        { privateKey: PRIVATE_KEY, webhookSecret: SECRET },
         {
           DATABASE_URL: database.url,
           STATUS_PENDING_DELAY_MS: '100',
