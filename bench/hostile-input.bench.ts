@@ -97,10 +97,10 @@ console.log('|---|---|---|---|---|---|');
 for (const s of scenarios) {
   const input: DeployReportInput = {
     range: {
-      productionBranch: 'production',
-      deployBranch: 'deploy',
-      productionSha: sha(0),
-      deploySha: sha(1),
+      baseBranch: 'production',
+      headBranch: 'deploy',
+      baseSha: sha(0),
+      headSha: sha(1),
       status: 'ahead',
       aheadBy: s.commits.length,
       behindBy: 0,

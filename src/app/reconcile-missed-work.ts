@@ -44,7 +44,7 @@ export function createReconciler(services: AppServices, octokitFor: Installation
     if (deployHead) {
       const report = await store.getReport(repo, deployHead);
       // Missing, compared with an older production, or an error (JIRA or GitHub was down): check again.
-      const current = report && report.kind === 'deploy' && report.productionSha === productionHead && report.state !== 'error';
+      const current = report && report.kind === 'deploy' && report.baseSha === productionHead && report.state !== 'error';
       if (!current) {
         queued.push(`${repoKey(repo)} deploy ${deployHead.slice(0, 7)}`);
         jobs.enqueue({ kind: 'deploy', repo, installationId: null, trigger: 'reconcile', headSha: deployHead, configResult });

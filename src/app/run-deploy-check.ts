@@ -37,7 +37,7 @@ export async function postConfigError(
     const owed = await outbox.open(job.sha, job.context);
     const report = buildErrorReport(
       { repo: job.repo, trigger: job.trigger, evaluatedAt: services.now().toISOString(), pullRequest: job.pullRequest ?? null },
-      { productionBranch: branches.production, deployBranch: branches.deploy, productionSha: null, deploySha: job.sha, error: job.error },
+      { baseBranch: branches.production, headBranch: branches.deploy, baseSha: null, headSha: job.sha, error: job.error },
     );
     if (services.store) await services.store.saveReport(report).catch((err) => services.logger.error({ err }, 'could not store the report'));
     await settleWith(owed, report, reportUrlFor(services.env)(job.repo, job.sha))(report.state, report.statusDescription);

@@ -46,37 +46,37 @@ export async function resolveKeyMatcher(config: RepoConfig, tickets: TicketSourc
 /** Runs the deploy check; returns the report (also for errors), or null when there is nothing to check. */
 export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest): Promise<DeployReport | null> {
   const { config, repo } = req;
-  const { deploy: deployBranch, production: productionBranch } = config.branches;
+  const { deploy: headBranch, production: baseBranch } = config.branches;
   const context = config.status.context;
   const log = deps.logger.child({ repo: `${repo.owner}/${repo.repo}`, check: 'deploy', trigger: req.trigger });
   // Both heads are read at once; a failure of the production read is reported inside the try below.
-  const productionRead = deps.history.resolveRef(productionBranch);
+  const productionRead = deps.history.resolveRef(baseBranch);
   productionRead.catch(() => undefined);
-  const deploySha = req.headSha ?? (await deps.history.resolveRef(deployBranch));
-  if (!deploySha) {
-    log.debug({ deployBranch }, 'deploy branch does not exist; nothing to check');
+  const headSha = req.headSha ?? (await deps.history.resolveRef(headBranch));
+  if (!headSha) {
+    log.debug({ headBranch }, 'deploy branch does not exist; nothing to check');
     return null;
   }
-  const targetUrl = deps.reportUrl(repo, deploySha);
+  const targetUrl = deps.reportUrl(repo, headSha);
   // Recorded before anything is evaluated: from here on the head's final status is owed.
-  const owed = deps.status ? await deps.status.open(deploySha, context) : null;
+  const owed = deps.status ? await deps.status.open(headSha, context) : null;
   const ctx = { repo, trigger: req.trigger, evaluatedAt: deps.now().toISOString(), pullRequest: req.pullRequest ?? null };
 
-  let productionSha: string | null = null;
+  let baseSha: string | null = null;
   let range: DeployRange | null = null;
   let report: DeployReport;
   try {
-    productionSha = await productionRead;
-    if (!productionSha) throw new CheckFailure(`production branch "${productionBranch}" not found`, 'github');
-    const base = productionSha;
-    const compared = await deps.history.compare(base, deploySha, (total) => owed?.progress(pendingDescription(total), targetUrl));
-    range = { productionBranch, deployBranch, productionSha: base, deploySha, ...compared };
+    baseSha = await productionRead;
+    if (!baseSha) throw new CheckFailure(`production branch "${baseBranch}" not found`, 'github');
+    const base = baseSha;
+    const compared = await deps.history.compare(base, headSha, (total) => owed?.progress(pendingDescription(total), targetUrl));
+    range = { baseBranch, headBranch, baseSha: base, headSha, ...compared };
     // Production has reached this head (it shipped): the head keeps the evaluation it shipped with and its status,
     // never "Nothing to deploy" over it — the evidence of what shipped, with which problems, stays.
-    if (base === deploySha && deps.reports?.getReport) {
-      const shipped = await deps.reports.getReport(repo, deploySha);
+    if (base === headSha && deps.reports?.getReport) {
+      const shipped = await deps.reports.getReport(repo, headSha);
       if (shipped && shipped.kind === 'deploy' && shipped.pullRequest === null && shipped.state !== 'error' && shipped.commits.length > 0) {
-        log.info({ sha: deploySha, state: shipped.state }, 'production reached this head: it keeps its pre-ship evaluation');
+        log.info({ sha: headSha, state: shipped.state }, 'production reached this head: it keeps its pre-ship evaluation');
         await settleWith(owed, shipped, targetUrl)(shipped.state, shipped.statusDescription);
         return shipped;
       }
@@ -91,17 +91,17 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
     report = await buildDeployReportYielding(ctx, { range, config, matcher, tickets, keys: summary });
   } catch (error) {
     log.warn({ err: error }, 'deploy check could not be completed');
-    report = buildErrorReport(ctx, { productionBranch, deployBranch, productionSha, deploySha, error: failureReason(error), range });
+    report = buildErrorReport(ctx, { baseBranch, headBranch, baseSha, headSha, error: failureReason(error), range });
   }
   await storeAndPostFinal(deps, report, settleWith(owed, report, targetUrl), log);
-  log.info({ sha: deploySha, state: report.state, findings: report.findings.length, commits: report.commits.length }, 'deploy checked');
+  log.info({ sha: headSha, state: report.state, findings: report.findings.length, commits: report.commits.length }, 'deploy checked');
   return report;
 }
 
 /** The final status of a report, through the owed status (null: nowhere). */
 export function settleWith(owed: OwedStatus | null, report: DeployReport, targetUrl: string | null) {
   return async (state: DeployReport['state'], description: string): Promise<void> => {
-    await owed?.settle({ state, description, targetUrl }, `${report.productionSha}...${report.deploySha}`, report.evaluatedAt);
+    await owed?.settle({ state, description, targetUrl }, `${report.baseSha}...${report.headSha}`, report.evaluatedAt);
   };
 }
 

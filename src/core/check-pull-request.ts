@@ -72,7 +72,7 @@ export async function checkPullRequest(deps: DeployCheckDeps, req: PullRequestCh
     report = {
       ...buildErrorReport(
         { ...ctx, pullRequest: { number: pr.number, title: pr.title, url: pr.url }, kind: 'pull_request' },
-        { productionBranch: pr.baseRef, deployBranch: pr.headRef, productionSha: baseSha, deploySha: pr.headSha, error: failureReason(error) },
+        { baseBranch: pr.baseRef, headBranch: pr.headRef, baseSha: baseSha, headSha: pr.headSha, error: failureReason(error) },
       ),
     };
   }

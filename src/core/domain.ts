@@ -23,10 +23,10 @@ export interface CommitInfo {
 
 /** The result of comparing production with the deploy head, all pages read. */
 export interface DeployRange {
-  readonly productionBranch: string;
-  readonly deployBranch: string;
-  readonly productionSha: string;
-  readonly deploySha: string;
+  readonly baseBranch: string;
+  readonly headBranch: string;
+  readonly baseSha: string;
+  readonly headSha: string;
   /** GitHub compare status. */
   readonly status: 'ahead' | 'behind' | 'diverged' | 'identical';
   readonly aheadBy: number;
@@ -99,10 +99,11 @@ export interface DeployReport {
   readonly repo: RepoRef;
   /** For kind 'pull_request' (and release PRs checked as deploys): the pull request. */
   readonly pullRequest: { readonly number: number; readonly title: string; readonly url: string | null } | null;
-  readonly productionBranch: string;
-  readonly deployBranch: string;
-  readonly productionSha: string;
-  readonly deploySha: string;
+  readonly baseBranch: string;
+  readonly headBranch: string;
+  /** What the head was compared with (production for a deploy, the base branch for a pull request); null when unknown. */
+  readonly baseSha: string | null;
+  readonly headSha: string;
   readonly trigger: ReportTrigger;
   /** ISO 8601 time of the evaluation. */
   readonly evaluatedAt: string;
@@ -126,4 +127,6 @@ export interface DeployReport {
    * exemptions. Absent when there are none.
    */
   readonly truncatedMessages?: readonly string[];
+  /** Keys of the tickets whose risk level is one of jira.highRiskValues (absent in reports stored before it existed). */
+  readonly highRiskKeys?: readonly string[];
 }

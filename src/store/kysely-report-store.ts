@@ -58,13 +58,13 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
         repo: report.repo.repo,
         kind: report.kind,
         pr_number: pullRequestNumberOf(report),
-        deploy_sha: report.deploySha,
+        deploy_sha: report.headSha,
       };
       const saved = await db
         .insertInto('reports')
         .values({
           ...identity,
-          production_sha: report.productionSha,
+          production_sha: report.baseSha ?? '',
           state: report.state,
           trigger: report.trigger,
           evaluated_at: storedTime(report.evaluatedAt, 'evaluatedAt'),
@@ -364,6 +364,17 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
       return rows.map(toAnnouncementRecord);
     },
 
+    // SCAFFOLD: the store-records branch implements these.
+    listEvaluationsForSha: () => Promise.reject(new Error('not implemented')),
+    getReportById: () => Promise.reject(new Error('not implemented')),
+    listRepositoryOverviews: () => Promise.reject(new Error('not implemented')),
+    pruneEvaluationCommits: () => Promise.reject(new Error('not implemented')),
+    recordShipment: () => Promise.reject(new Error('not implemented')),
+    latestShipment: () => Promise.reject(new Error('not implemented')),
+    shipmentsForSha: () => Promise.reject(new Error('not implemented')),
+    listShipments: () => Promise.reject(new Error('not implemented')),
+    shipmentsForTicket: () => Promise.reject(new Error('not implemented')),
+
     async close(): Promise<void> {
       await db.destroy();
     },
@@ -418,8 +429,8 @@ function toListItem(row: ListRow): ReportListItem {
     id: Number(row.id),
     kind: oneOf<DeployReport['kind']>(REPORT_KINDS, row.kind, 'report kind'),
     repo: { owner: row.owner, repo: row.repo },
-    deploySha: row.deploy_sha,
-    productionSha: row.production_sha,
+    headSha: row.deploy_sha,
+    baseSha: row.production_sha === '' ? null : row.production_sha,
     pullRequestNumber: row.pr_number === 0 ? null : Number(row.pr_number),
     trigger: oneOf<ReportTrigger>(REPORT_TRIGGERS, row.trigger, 'report trigger'),
     evaluatedAt: readTime(row.evaluated_at),
@@ -428,6 +439,7 @@ function toListItem(row: ListRow): ReportListItem {
     problemCount: Number(row.problem_count),
     commitCount: Number(row.commit_count),
     statusDescription: row.status_description,
+    highRiskCount: 0, // SCAFFOLD: replaced by the store-records branch
   };
 }
 
@@ -472,7 +484,7 @@ function parseStoredReport(text: string): DeployReport {
     repo !== null &&
     typeof (repo as Record<string, unknown>)['owner'] === 'string' &&
     typeof (repo as Record<string, unknown>)['repo'] === 'string' &&
-    typeof record['deploySha'] === 'string' &&
+    typeof record['headSha'] === 'string' &&
     typeof record['evaluatedAt'] === 'string' &&
     Array.isArray(record['tickets']) &&
     Array.isArray(record['commits']) &&

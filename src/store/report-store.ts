@@ -8,14 +8,16 @@ import type { WebSessionStore } from './session-store.js';
 import type { DeliveryStore } from './delivery-store.js';
 import type { StatusIntentStore } from './status-intent-store.js';
 import type { KnownRepositoryStore } from './known-repository-store.js';
+import type { ShipmentStore } from './shipment-store.js';
+import type { ShipmentRecord } from '../core/records/shipment-record.js';
 
 /** A report without its bulky parts, for lists. */
 export interface ReportListItem {
   readonly id: number;
   readonly kind: DeployReport['kind'];
   readonly repo: RepoRef;
-  readonly deploySha: string;
-  readonly productionSha: string;
+  readonly headSha: string;
+  readonly baseSha: string | null;
   readonly pullRequestNumber: number | null;
   readonly trigger: DeployReport['trigger'];
   readonly evaluatedAt: string;
@@ -24,11 +26,32 @@ export interface ReportListItem {
   readonly problemCount: number;
   readonly commitCount: number;
   readonly statusDescription: string;
+  /** Tickets of the evaluation that are high risk (jira.highRiskValues). */
+  readonly highRiskCount: number;
 }
 
 export interface RepoSummary {
   readonly repo: RepoRef;
   readonly latest: ReportListItem;
+}
+
+/** One repository on /deploys: what is pending and what last shipped. */
+export interface RepositoryOverview {
+  readonly repo: RepoRef;
+  /** Newest evaluation of any kind. */
+  readonly latest: ReportListItem;
+  /** Newest deploy evaluation whose head production has not reached (what would ship next), or null. */
+  readonly pendingDeploy: ReportListItem | null;
+  readonly lastShipment: ShipmentRecord | null;
+}
+
+export interface RepositoryFilter {
+  /** State of the pending deploy; 'shipped-with-problems': the last shipment was flagged. */
+  readonly state?: ReportState | 'shipped-with-problems';
+  /** Case-insensitive substring of "owner/repo". */
+  readonly repoContains?: string;
+  readonly limit: number;
+  readonly offset: number;
 }
 
 export type AnnouncementState = 'pending' | 'posted' | 'failed';
@@ -57,7 +80,7 @@ export interface AnnouncementRecord {
 /** Whether the store can serve: reachable, migrated, and (SQLite) still the file that was opened. */
 export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ReportStore extends WebSessionStore, DeliveryStore, StatusIntentStore, KnownRepositoryStore {
+export interface ReportStore extends WebSessionStore, DeliveryStore, StatusIntentStore, KnownRepositoryStore, ShipmentStore {
   /** Reachability, migrations and file identity; never throws. For /readyz and the health watch. */
   checkHealth(): Promise<StoreHealth>;
 
@@ -73,6 +96,16 @@ export interface ReportStore extends WebSessionStore, DeliveryStore, StatusInten
    * one means a short SHA names a report, two or more that it is ambiguous.
    */
   reportShasWithPrefix(repo: RepoRef, prefix: string, limit: number): Promise<string[]>;
+  /** Every evaluation of this head SHA (any kind), newest first: the page shows the newest and links the others. */
+  listEvaluationsForSha(repo: RepoRef, sha: string): Promise<ReportListItem[]>;
+  getReportById(id: number): Promise<DeployReport | null>;
+  /** /deploys: repositories with their pending deploy and last shipment, filtered, newest activity first. */
+  listRepositoryOverviews(filter: RepositoryFilter): Promise<{ items: RepositoryOverview[]; total: number }>;
+  /**
+   * Retention: evaluations evaluated before `before` that are neither the newest for their SHA nor referenced by a
+   * shipment lose their commit lists (the summary stays). At most `batchSize` rows per call; returns how many.
+   */
+  pruneEvaluationCommits(before: Date, batchSize: number): Promise<number>;
   /** Every repository with its newest report, newest first. */
   listRepositories(): Promise<RepoSummary[]>;
   /** Report history of a repository, newest first. */

@@ -50,12 +50,12 @@ export function createRecheckAction(inFlight: Map<string, Promise<void>>): Route
     const limits = { ...DEFAULT_RECHECK_LIMITS, ...ctx.deps.options?.recheckLimits };
     const now = ctx.now();
     const userBucket = `recheck-user:${(session.login ?? 'anonymous').toLowerCase()}`;
-    const shaBucket = `recheck-sha:${`${report.repo.owner}/${report.repo.repo}@${report.deploySha}`.toLowerCase()}`;
+    const shaBucket = `recheck-sha:${`${report.repo.owner}/${report.repo.repo}@${report.headSha}`.toLowerCase()}`;
     let answer = await ctx.deps.store.hitRateLimit(userBucket, limits.perUser.limit, limits.perUser.windowMs, now);
     if (answer.allowed) answer = await ctx.deps.store.hitRateLimit(shaBucket, limits.perSha.limit, limits.perSha.windowMs, now);
     if (!answer.allowed) {
       const seconds = Math.max(1, Math.ceil(answer.retryAfterMs / 1000));
-      ctx.log.warn({ repo: report.repo, sha: report.deploySha, user: session.login, retryAfterSeconds: seconds }, 're-check refused: rate limit');
+      ctx.log.warn({ repo: report.repo, sha: report.headSha, user: session.login, retryAfterSeconds: seconds }, 're-check refused: rate limit');
       res.setHeader('Retry-After', String(seconds));
       return ctx.sendError(
         req,
@@ -67,18 +67,18 @@ export function createRecheckAction(inFlight: Map<string, Promise<void>>): Route
         false,
       );
     }
-    const target = reportPath(report.repo, report.deploySha);
-    ctx.log.info({ repo: report.repo, sha: report.deploySha, user: session.login }, 're-check requested');
+    const target = reportPath(report.repo, report.headSha);
+    ctx.log.info({ repo: report.repo, sha: report.headSha, user: session.login }, 're-check requested');
     let notice: RecheckNotice;
     let timer: NodeJS.Timeout | undefined;
     try {
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), ctx.deps.options?.recheckTimeoutMs ?? 25_000);
       });
-      const outcome = await Promise.race([runRecheck(ctx, report.repo, report.deploySha).then(() => 'done' as const), timedOut]);
+      const outcome = await Promise.race([runRecheck(ctx, report.repo, report.headSha).then(() => 'done' as const), timedOut]);
       notice = outcome === 'done' ? 'done' : 'running';
     } catch (err) {
-      ctx.log.error({ err, repo: report.repo, sha: report.deploySha }, 're-check failed');
+      ctx.log.error({ err, repo: report.repo, sha: report.headSha }, 're-check failed');
       notice = 'failed';
     } finally {
       clearTimeout(timer);

@@ -37,7 +37,7 @@ export function renderRepositoriesPage(repos: readonly RepoSummary[], ctx: ListP
     ({ repo, latest }) => html`<tr>
 <td class="lead"><a href="${repoPath(repo)}">${repo.owner}/${repo.repo}</a></td>
 <td>${stateBadge(latest.state)}</td>
-<td><a href="${reportPath(repo, latest.deploySha)}">${when(latest, ctx.now)}</a></td>
+<td><a href="${reportPath(repo, latest.headSha)}">${when(latest, ctx.now)}</a></td>
 <td class="num" data-label="Tickets">${latest.ticketCount}</td>
 <td class="num" data-label="Problems">${latest.problemCount}</td>
 <td class="small wide">${latest.statusDescription}</td>
@@ -73,7 +73,7 @@ export function renderHistoryPage(history: HistoryPage, ctx: ListPageContext): S
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const rows = items.map(
     (item) => html`<tr>
-<td class="lead"><a href="${reportPath(repo, item.deploySha)}" class="sha">${shortSha(item.deploySha)}</a></td>
+<td class="lead"><a href="${reportPath(repo, item.headSha)}" class="sha">${shortSha(item.headSha)}</a></td>
 <td>${stateBadge(item.state)}</td>
 <td>${when(item, ctx.now)}</td>
 <td>${kindLabel(item)}, ${item.trigger}</td>

@@ -97,7 +97,7 @@ function renderBanner(report: DeployReport, ctx: ReportPageContext): SafeHtml {
       detail = report.error ?? report.statusDescription;
       break;
   }
-  const recheck = html`<form method="post" action="${reportPath(report.repo, report.deploySha)}/recheck">
+  const recheck = html`<form method="post" action="${reportPath(report.repo, report.headSha)}/recheck">
 <input type="hidden" name="csrf" value="${ctx.csrfToken}"><button class="primary" type="submit">Re-check now</button></form>`;
   return html`<section class="banner ${report.state}" aria-label="Result">
 <div><div class="state" data-state="${report.state}">${title}</div>${detail ? html`<p>${detail}</p>` : null}${truncatedNote(report)}</div>
@@ -247,7 +247,7 @@ function renderReverts(report: DeployReport, commits: ReadonlyMap<string, Commit
 }
 
 function renderFacts(report: DeployReport, ctx: ReportPageContext): SafeHtml {
-  const deployCommit = report.commits.find((c) => c.sha === report.deploySha);
+  const deployCommit = report.commits.find((c) => c.sha === report.headSha);
   const compare = report.compare ? `${report.compare.status}: ahead by ${report.compare.aheadBy}, behind by ${report.compare.behindBy}` : 'not compared';
   const pr = report.pullRequest
     ? html`<dt>Pull request</dt><dd><a href="${safeUrl(report.pullRequest.url)}">#${report.pullRequest.number}</a> ${report.pullRequest.title}</dd>`
@@ -255,8 +255,8 @@ function renderFacts(report: DeployReport, ctx: ReportPageContext): SafeHtml {
   return html`<dl class="facts">
 <dt>Repository</dt><dd><a href="${repoPath(report.repo)}">${report.repo.owner}/${report.repo.repo}</a></dd>
 ${pr}
-<dt>Deploy</dt><dd><code>${report.deployBranch}</code> at ${commitLink(report.deploySha, deployCommit)}</dd>
-<dt>Production</dt><dd><code>${report.productionBranch}</code> at <code class="sha">${shortSha(report.productionSha)}</code></dd>
+<dt>Deploy</dt><dd><code>${report.headBranch}</code> at ${commitLink(report.headSha, deployCommit)}</dd>
+<dt>Production</dt><dd><code>${report.baseBranch}</code> at ${report.baseSha === null ? html`unknown` : html`<code class="sha">${shortSha(report.baseSha)}</code>`}</dd>
 <dt>Compared</dt><dd>${compare}; ${plural(report.commits.length, 'commit', 'commits')}, ${plural(report.tickets.length, 'ticket', 'tickets')}</dd>
 <dt>Checked</dt><dd><time datetime="${report.evaluatedAt}">${formatUtc(report.evaluatedAt)}</time> <span class="muted">(${formatAge(report.evaluatedAt, ctx.now)}, ${report.trigger})</span></dd>
 </dl>`;
@@ -269,8 +269,8 @@ export function renderReportPage(report: DeployReport, ctx: ReportPageContext): 
   const withoutTicket = new Set(report.commitsWithoutTicket.map((c) => c.sha));
   const heading = report.pullRequest
     ? html`${report.repo.owner}/${report.repo.repo} · pull request #${report.pullRequest.number}`
-    : html`${report.repo.owner}/${report.repo.repo} · deploy ${shortSha(report.deploySha)}`;
-  const subline = html`<p class="muted small subline"><code>${report.deployBranch}</code> → <code>${report.productionBranch}</code> · ${plural(report.commits.length, 'commit', 'commits')} · ${plural(report.tickets.length, 'ticket', 'tickets')} · checked <time datetime="${report.evaluatedAt}" title="${formatUtc(report.evaluatedAt)}">${formatAge(report.evaluatedAt, ctx.now)}</time></p>`;
+    : html`${report.repo.owner}/${report.repo.repo} · deploy ${shortSha(report.headSha)}`;
+  const subline = html`<p class="muted small subline"><code>${report.headBranch}</code> → <code>${report.baseBranch}</code> · ${plural(report.commits.length, 'commit', 'commits')} · ${plural(report.tickets.length, 'ticket', 'tickets')} · checked <time datetime="${report.evaluatedAt}" title="${formatUtc(report.evaluatedAt)}">${formatAge(report.evaluatedAt, ctx.now)}</time></p>`;
   const skippedNote = report.ticketChecksSkipped
     ? html`<p class="notice">Ticket checks were skipped (no JIRA configured): only commit references were checked.</p>`
     : null;
@@ -288,8 +288,8 @@ ${renderCommitsWithoutTicket(report, commits)}</section>
 ${renderAnnouncements(ctx)}
 ${report.reverted.length > 0 ? html`<section id="reverts"><h2>Reverts <span class="badge plain">${report.reverted.length}</span></h2>${renderReverts(report, commits)}</section>` : null}
 <section id="details"><h2>Details</h2>${renderFacts(report, ctx)}
-<p class="small"><a href="${reportPath(report.repo, report.deploySha)}.json">This report as JSON</a></p></section>
+<p class="small"><a href="${reportPath(report.repo, report.headSha)}.json">This report as JSON</a></p></section>
 `;
-  const title = `${report.repo.owner}/${report.repo.repo} ${shortSha(report.deploySha)}`;
+  const title = `${report.repo.owner}/${report.repo.repo} ${shortSha(report.headSha)}`;
   return renderPage({ title, context: ctx, body });
 }

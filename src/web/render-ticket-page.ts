@@ -85,7 +85,7 @@ export function renderTicketPage(data: TicketPageData, ctx: ListPageContext): Sa
   const rows = shown.map(
     (item) => html`<tr>
 <td class="lead"><a href="${repoPath(item.repo)}">${item.repo.owner}/${item.repo.repo}</a></td>
-<td><a href="${reportPath(item.repo, item.deploySha)}" class="sha">${shortSha(item.deploySha)}</a>${item.kind === 'pull_request' && item.pullRequestNumber !== null ? html` <span class="small muted">PR #${item.pullRequestNumber}</span>` : null}</td>
+<td><a href="${reportPath(item.repo, item.headSha)}" class="sha">${shortSha(item.headSha)}</a>${item.kind === 'pull_request' && item.pullRequestNumber !== null ? html` <span class="small muted">PR #${item.pullRequestNumber}</span>` : null}</td>
 <td>${stateBadge(item.state)}</td>
 <td><time datetime="${item.evaluatedAt}" title="${formatUtc(item.evaluatedAt)}">${formatAge(item.evaluatedAt, ctx.now)}</time></td>
 <td class="num" data-label="Problems">${item.problemCount}</td>

@@ -63,7 +63,7 @@ export const reportPage: RouteHandler = async (ctx, { req, res, url, params }) =
   if (json) return sendJson(req, res, 200, report);
   const noticeParam = url.searchParams.get('recheck');
   const notice = RECHECK_NOTICES.find((n) => n === noticeParam) ?? null;
-  const announcements = (await ctx.deps.store.announcementsForSha(repo, report.deploySha)).map((a) => ({
+  const announcements = (await ctx.deps.store.announcementsForSha(repo, report.headSha)).map((a) => ({
     state: a.state,
     text: describeAnnouncementState(a),
     at: a.updatedAt,
@@ -88,7 +88,7 @@ export const ticketPage: RouteHandler = async (ctx, { req, res, url, params }) =
   const announcements = await ctx.readableFilter(session, allAnnouncements, (a) => a.repo);
   let snapshot = null;
   for (const item of reports.slice(0, 5)) {
-    const report = await ctx.deps.store.getReport(item.repo, item.deploySha);
+    const report = await ctx.deps.store.getReport(item.repo, item.headSha);
     const ticket = report?.tickets.find((t) => t.key.toUpperCase() === key)?.ticket;
     if (report && ticket) {
       const notDeployable = report.findings.some((f) => f.rule === 'ticket-status' && f.ticketKey?.toUpperCase() === key);

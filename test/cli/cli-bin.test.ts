@@ -40,7 +40,7 @@ describe('bin/deploy-checker.js', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as DeployReport;
     expect(report.trigger).toBe('cli');
-    expect(report.deploySha).toBe(s.sha.revert);
+    expect(report.headSha).toBe(s.sha.revert);
     expect(report.tickets.map((t) => t.key)).toEqual(['PROJ-2', 'PROJ-3', 'OPS-7']);
   });
 

@@ -76,10 +76,10 @@ describe('deploy-checker check without JIRA', () => {
         'kind',
         'repo',
         'pullRequest',
-        'productionBranch',
-        'deployBranch',
-        'productionSha',
-        'deploySha',
+        'baseBranch',
+        'headBranch',
+        'baseSha',
+        'headSha',
         'trigger',
         'evaluatedAt',
         'state',
@@ -98,10 +98,10 @@ describe('deploy-checker check without JIRA', () => {
       kind: 'deploy',
       repo: { owner: '', repo: 'repo' },
       pullRequest: null,
-      productionBranch: 'v1.0',
-      deployBranch: 'v1.1',
-      productionSha: s.sha.initial,
-      deploySha: s.sha.revert,
+      baseBranch: 'v1.0',
+      headBranch: 'v1.1',
+      baseSha: s.sha.initial,
+      headSha: s.sha.revert,
       trigger: 'cli',
       evaluatedAt: '2024-05-01T12:00:00.000Z',
       state: 'failure',
@@ -157,7 +157,7 @@ describe('deploy-checker check without JIRA', () => {
     expect(r.code).toBe(1);
     const report = JSON.parse(r.stdout) as DeployReport;
     expect(report.compare).toEqual({ status: 'diverged', aheadBy: 7, behindBy: 1 });
-    expect(report.productionSha).toBe(s.sha.hotfix);
+    expect(report.baseSha).toBe(s.sha.hotfix);
     expect(report.findings[0]).toMatchObject({ rule: 'branch-behind', summary: 'deploying this would roll back 1 commit of production' });
   });
 

@@ -29,10 +29,10 @@ describe('buildDeployReport', () => {
       kind: 'deploy',
       repo: { owner: 'acme', repo: 'shop' },
       pullRequest: null,
-      productionBranch: 'production',
-      deployBranch: 'deploy',
-      productionSha: shaOf('production'),
-      deploySha: logout.sha,
+      baseBranch: 'production',
+      headBranch: 'deploy',
+      baseSha: shaOf('production'),
+      headSha: logout.sha,
       trigger: 'push',
       evaluatedAt: '2024-05-01T10:00:00.000Z',
       state: 'success',
@@ -148,20 +148,20 @@ describe('buildErrorReport', () => {
   it('without a range: an empty report with the error and its description', () => {
     expect(
       buildErrorReport(ctx, {
-        productionBranch: 'production',
-        deployBranch: 'deploy',
-        productionSha: null,
-        deploySha: shaOf('head'),
+        baseBranch: 'production',
+        headBranch: 'deploy',
+        baseSha: null,
+        headSha: shaOf('head'),
         error: 'invalid .github/deploy-checker.yml: jira.projects.0: must be an upper-case JIRA project key such as PROJ',
       }),
     ).toEqual({
       kind: 'deploy',
       repo: { owner: 'acme', repo: 'shop' },
       pullRequest: null,
-      productionBranch: 'production',
-      deployBranch: 'deploy',
-      productionSha: '',
-      deploySha: shaOf('head'),
+      baseBranch: 'production',
+      headBranch: 'deploy',
+      baseSha: null,
+      headSha: shaOf('head'),
       trigger: 'push',
       evaluatedAt: '2024-05-01T10:00:00.000Z',
       state: 'error',
@@ -180,16 +180,16 @@ describe('buildErrorReport', () => {
   it('with a range (JIRA failed after the compare): keeps the compare and the commits', () => {
     const r = range([login, typo], { status: 'diverged', behindBy: 1 });
     const report = buildErrorReport(ctx, {
-      productionBranch: 'production',
-      deployBranch: 'deploy',
-      productionSha: r.productionSha,
-      deploySha: r.deploySha,
+      baseBranch: 'production',
+      headBranch: 'deploy',
+      baseSha: r.baseSha,
+      headSha: r.headSha,
       error: 'JIRA answered 503 Service Unavailable',
       range: r,
     });
     expect(report).toMatchObject({
       state: 'error',
-      productionSha: shaOf('production'),
+      baseSha: shaOf('production'),
       compare: { status: 'diverged', aheadBy: 2, behindBy: 1 },
       commits: [login, typo],
       findings: [],
@@ -199,7 +199,7 @@ describe('buildErrorReport', () => {
 
   it('a long error is kept whole while the description is cut to 140 code points', () => {
     const error = `GitHub API error: ${'secondary rate limit '.repeat(20)}`;
-    const report = buildErrorReport(ctx, { productionBranch: 'p', deployBranch: 'd', productionSha: 'x', deploySha: 'y', error });
+    const report = buildErrorReport(ctx, { baseBranch: 'p', headBranch: 'd', baseSha: 'x', headSha: 'y', error });
     expect(report.error).toBe(error);
     expect(Array.from(report.statusDescription)).toHaveLength(140);
     expect(report.statusDescription.endsWith('…')).toBe(true);

@@ -25,10 +25,10 @@ export function commit(label: string, message: string, overrides: Partial<Commit
 
 export function range(commits: readonly CommitInfo[], overrides: Partial<DeployRange> = {}): DeployRange {
   return {
-    productionBranch: 'production',
-    deployBranch: 'deploy',
-    productionSha: shaOf('production'),
-    deploySha: commits.at(-1)?.sha ?? shaOf('production'),
+    baseBranch: 'production',
+    headBranch: 'deploy',
+    baseSha: shaOf('production'),
+    headSha: commits.at(-1)?.sha ?? shaOf('production'),
     status: commits.length ? 'ahead' : 'identical',
     aheadBy: commits.length,
     behindBy: 0,

@@ -309,13 +309,13 @@ describe('branchBehindFinding wording', () => {
   it.each([
     {
       name: 'behind by one commit (singular)',
-      range: { status: 'behind', behindBy: 1, deployBranch: 'deploy', productionBranch: 'production' },
+      range: { status: 'behind', behindBy: 1, headBranch: 'deploy', baseBranch: 'production' },
       summary: 'deploying this would roll back 1 commit of production',
       fix: 'deploy is behind production by 1 commit: merge production into deploy (git merge origin/production) and push again.',
     },
     {
       name: 'behind by several commits, custom branch names',
-      range: { status: 'behind', behindBy: 4, deployBranch: 'release', productionBranch: 'main' },
+      range: { status: 'behind', behindBy: 4, headBranch: 'release', baseBranch: 'main' },
       summary: 'deploying this would roll back 4 commits of production',
       fix: 'release is behind main by 4 commits: merge main into release (git merge origin/main) and push again.',
     },
@@ -324,7 +324,7 @@ describe('branchBehindFinding wording', () => {
   });
 
   it('diverged: the fix says the branch has diverged from production, and how far behind it is', () => {
-    const finding = branchBehindFinding({ status: 'diverged', behindBy: 3, deployBranch: 'deploy', productionBranch: 'production' });
+    const finding = branchBehindFinding({ status: 'diverged', behindBy: 3, headBranch: 'deploy', baseBranch: 'production' });
     expect(finding?.summary).toBe('deploying this would roll back 3 commits of production');
     expect(finding?.fix).toMatch(/^deploy (has )?diverged from production\b/);
     expect(finding?.fix).toContain('3 commits');
@@ -336,7 +336,7 @@ describe('branchBehindFinding wording', () => {
     { name: 'identical', range: { status: 'identical', behindBy: 0 } },
     { name: 'behind by zero (inconsistent compare)', range: { status: 'behind', behindBy: 0 } },
   ] as const)('no finding when $name', ({ range: r }) => {
-    expect(branchBehindFinding({ ...r, deployBranch: 'deploy', productionBranch: 'production' })).toBeNull();
+    expect(branchBehindFinding({ ...r, headBranch: 'deploy', baseBranch: 'production' })).toBeNull();
   });
 });
 

@@ -36,9 +36,9 @@ describe('buildExemptPullRequestReport', () => {
     expect(report).toMatchObject({
       kind: 'pull_request',
       pullRequest: { number: 7, title: 'Fix typo', url: pr.url },
-      deploySha: pr.headSha,
-      deployBranch: 'fix/typo',
-      productionBranch: 'main',
+      headSha: pr.headSha,
+      headBranch: 'fix/typo',
+      baseBranch: 'main',
       state: 'success',
       error: null,
       findings: [],

@@ -29,8 +29,8 @@ afterEach(async () => {
 async function fakes(): Promise<FakeServices> {
   running.fakes = await startFakeServices({
     repo,
-    productionSha: PROD,
-    deploySha: HEAD,
+    baseSha: PROD,
+    headSha: HEAD,
     commits: [{ sha: fakeSha('crash-1'), message: 'PROJ-1: checkout' }],
     knownKeys: ['PROJ-1'],
   });

@@ -27,8 +27,8 @@ afterEach(async () => {
 async function fakes(): Promise<FakeServices> {
   running.fakes = await startFakeServices({
     repo,
-    productionSha: PROD,
-    deploySha: HEAD,
+    baseSha: PROD,
+    headSha: HEAD,
     commits: [
       { sha: fakeSha('real-1'), message: 'PROJ-1: login' },
       { sha: fakeSha('real-2'), message: 'PROJ-2: logout' },

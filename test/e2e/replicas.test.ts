@@ -17,8 +17,8 @@ const REPOS = 8;
 
 const repositories: FakeRepository[] = Array.from({ length: REPOS }, (_, i) => ({
   repo: { owner: 'acme', repo: `service-${i}`, installationId: 500 + (i % 4) },
-  productionSha: fakeSha(`rep-prod-${i}`),
-  deploySha: fakeSha(`rep-head-${i}`),
+  baseSha: fakeSha(`rep-prod-${i}`),
+  headSha: fakeSha(`rep-head-${i}`),
   commits: [{ sha: fakeSha(`rep-commit-${i}`), message: `PROJ-${i + 1}: change ${i}` }],
 }));
 
@@ -63,17 +63,17 @@ async function setUp(replicas: number, reconcileIntervalMs = 0): Promise<{ f: Fa
   return { f, apps };
 }
 
-const deliver = (app: AppProcess, target: FakeRepository) => deliverSignedPush(app, SECRET, target.repo, target.deploySha);
+const deliver = (app: AppProcess, target: FakeRepository) => deliverSignedPush(app, SECRET, target.repo, target.headSha);
 
 const finalsOf = (f: FakeServices, target: FakeRepository) =>
-  f.statuses.filter((s) => s.sha === target.deploySha && s.context === 'deploy-checker' && s.state !== 'pending');
+  f.statuses.filter((s) => s.sha === target.headSha && s.context === 'deploy-checker' && s.state !== 'pending');
 
 describe('two replicas on one PostgreSQL', () => {
   it('a burst delivered round-robin (each push to both) gives exactly one final status per head', async () => {
     const { f, apps } = await setUp(2);
     const answers = await Promise.all(repositories.flatMap((target, i) => [deliver(apps[i % 2]!, target), deliver(apps[(i + 1) % 2]!, target)]));
     expect(answers.every((status) => status === 200)).toBe(true);
-    await Promise.all(repositories.map((target) => f.statusWhere((s) => s.sha === target.deploySha && s.state !== 'pending', 60_000)));
+    await Promise.all(repositories.map((target) => f.statusWhere((s) => s.sha === target.headSha && s.state !== 'pending', 60_000)));
     // Both replicas went idle: nothing more is owed. Then count.
     for (const app of apps) await app.stop();
     for (const target of repositories) expect(finalsOf(f, target), target.repo.repo).toHaveLength(1);
@@ -90,7 +90,7 @@ describe('two replicas on one PostgreSQL', () => {
     apps[0]!.signalGroup('SIGKILL');
     await apps[0]!.exited;
     f.releaseJira();
-    await Promise.all(repositories.map((target) => f.statusWhere((s) => s.sha === target.deploySha && s.state !== 'pending', 90_000)));
+    await Promise.all(repositories.map((target) => f.statusWhere((s) => s.sha === target.headSha && s.state !== 'pending', 90_000)));
     await apps[1]!.stop();
     for (const target of repositories) expect(finalsOf(f, target), target.repo.repo).toHaveLength(1);
   }, 150_000);

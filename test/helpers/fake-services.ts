@@ -73,8 +73,8 @@ function gate() {
 
 export interface FakeRepository {
   readonly repo: TestRepo;
-  readonly productionSha: string;
-  readonly deploySha: string;
+  readonly baseSha: string;
+  readonly headSha: string;
   readonly commits: readonly FakeCommit[];
 }
 
@@ -108,10 +108,10 @@ export async function startFakeServices(options: FakeServicesOptions) {
       if (req.method === 'GET' && url === `${base}/installation`) return [200, { id: repo.installationId }];
       if (url.startsWith(`${base}/contents/.github%2Fdeploy-checker.yml`) || url.startsWith(`${base}/contents/.github/deploy-checker.yml`))
         return [200, options.configYaml ?? 'jira:\n  projects: [PROJ]\n'];
-      if (url === `${base}/branches/deploy`) return [200, { name: 'deploy', commit: { sha: target.deploySha } }];
-      if (url === `${base}/branches/production`) return [200, { name: 'production', commit: { sha: target.productionSha } }];
+      if (url === `${base}/branches/deploy`) return [200, { name: 'deploy', commit: { sha: target.headSha } }];
+      if (url === `${base}/branches/production`) return [200, { name: 'production', commit: { sha: target.baseSha } }];
       if (url.startsWith(`${base}/pulls?`)) return [200, []];
-      if (url.startsWith(`${base}/compare/${target.productionSha}...${target.deploySha}`)) {
+      if (url.startsWith(`${base}/compare/${target.baseSha}...${target.headSha}`)) {
         const page = Number(new URL(url, 'http://x').searchParams.get('page') ?? '1');
         return [
           200,

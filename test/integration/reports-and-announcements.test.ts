@@ -78,7 +78,7 @@ describe('reports and JIRA-driven re-checks', () => {
     await harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD }));
     expect(gh.statuses.at(-1)).toMatchObject({ state: 'failure', description: '1 problem: PROJ-12 has no risk assessment' });
     const stored = await store.getReport({ owner: 'acme', repo: 'shop' }, HEAD);
-    expect(stored).toMatchObject({ state: 'failure', trigger: 'push', deploySha: HEAD, productionSha: PROD });
+    expect(stored).toMatchObject({ state: 'failure', trigger: 'push', headSha: HEAD, baseSha: PROD });
     expect(stored?.tickets.map((t) => t.key)).toEqual(['PROJ-12']);
 
     // The report page serves it (WEB_AUTH=off in the harness), as HTML and JSON.
@@ -86,7 +86,7 @@ describe('reports and JIRA-driven re-checks', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('PROJ-12 has no risk assessment');
     const json = await fetch(`${harness.baseUrl}/deploys/acme/shop/${HEAD}`, { headers: { accept: 'application/json' } });
-    expect(await json.json()).toMatchObject({ deploySha: HEAD, state: 'failure' });
+    expect(await json.json()).toMatchObject({ headSha: HEAD, state: 'failure' });
 
     // Wrong or missing signature: 401 and nothing happens (strict nock would fail on any request).
     expect((await sendJiraWebhook({ webhookEvent: 'jira:issue_updated', issue: { key: 'PROJ-12' } }, { secret: 'wrong-secret-wrong-secret' })).status).toBe(

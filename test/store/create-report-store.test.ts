@@ -79,7 +79,7 @@ describe('createReportStore', () => {
     }
     expect(output()).toContain('"migration":"0001-initial"');
     const reopened = await createReportStore({ databaseUrl: `sqlite:${file}`, logger: pino({ level: 'silent' }) });
-    expect(await reopened.getReport(report.repo, report.deploySha)).toEqual(report);
+    expect(await reopened.getReport(report.repo, report.headSha)).toEqual(report);
     await reopened.close();
   });
 

@@ -21,7 +21,7 @@ describe.each([sqliteBackend, postgresBackend])('short SHA lookup on $name', (ba
       await database.dispose();
     });
     const shas = [`abc1${'0'.repeat(36)}`, `abc2${'f'.repeat(36)}`, `abd0${'9'.repeat(36)}`];
-    for (const deploySha of shas) await store.saveReport(makeReport({ deploySha }));
+    for (const headSha of shas) await store.saveReport(makeReport({ headSha }));
     const repo = makeReport().repo;
     expect(await store.reportShasWithPrefix(repo, 'abc1', 2)).toEqual([shas[0]]);
     expect(await store.reportShasWithPrefix(repo, 'abc', 2)).toEqual([shas[0], shas[1]]);

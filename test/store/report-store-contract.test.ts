@@ -89,15 +89,15 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       const report = makeReport({ reverted: [{ key: 'PAY-9', commitShas: [fakeSha('r1')] }] });
       const id = await store.saveReport(report);
       expect(id).toBeGreaterThan(0);
-      expect(await store.getReport(ACME, report.deploySha)).toEqual(report);
-      expect(await replica.getReport(ACME, report.deploySha)).toEqual(report);
+      expect(await store.getReport(ACME, report.headSha)).toEqual(report);
+      expect(await replica.getReport(ACME, report.headSha)).toEqual(report);
     });
 
     it('returns null for an unknown SHA or another repository', async () => {
       const report = makeReport();
       await store.saveReport(report);
       expect(await store.getReport(ACME, fakeSha('unknown'))).toBeNull();
-      expect(await store.getReport(OTHER, report.deploySha)).toBeNull();
+      expect(await store.getReport(OTHER, report.headSha)).toBeNull();
     });
 
     it('replaces a report with a newer evaluation of the same deploy', async () => {
@@ -105,7 +105,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       const newer = makeReport({ evaluatedAt: at(5), state: 'success', trigger: 'recheck', findings: [] });
       const id = await store.saveReport(first);
       expect(await store.saveReport(newer)).toBe(id);
-      expect(await store.getReport(ACME, first.deploySha)).toEqual(newer);
+      expect(await store.getReport(ACME, first.headSha)).toEqual(newer);
       const { items, total } = await store.listReports(ACME, { limit: 10, offset: 0 });
       expect(total).toBe(1);
       expect(items[0]).toMatchObject({ id, state: 'success', trigger: 'recheck', problemCount: 0, evaluatedAt: at(5) });
@@ -116,13 +116,13 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       const older = makeReport({ evaluatedAt: at(1), state: 'failure' });
       const id = await store.saveReport(newer);
       expect(await replica.saveReport(older)).toBe(id);
-      expect(await store.getReport(ACME, newer.deploySha)).toEqual(newer);
+      expect(await store.getReport(ACME, newer.headSha)).toEqual(newer);
     });
 
     it('lets an evaluation with the same time replace the stored one (last write wins on a tie)', async () => {
       await store.saveReport(makeReport({ evaluatedAt: at(3), statusDescription: 'first' }));
       await store.saveReport(makeReport({ evaluatedAt: at(3), statusDescription: 'second' }));
-      expect((await store.getReport(ACME, makeReport().deploySha))?.statusDescription).toBe('second');
+      expect((await store.getReport(ACME, makeReport().headSha))?.statusDescription).toBe('second');
     });
 
     it('compares evaluation times as instants, whatever offset they were written with', async () => {
@@ -131,7 +131,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       const offset = makeReport({ evaluatedAt: '2024-05-01T11:00:00+02:00', statusDescription: 'offset' });
       await store.saveReport(utc);
       await store.saveReport(offset);
-      expect((await store.getReport(ACME, utc.deploySha))?.statusDescription).toBe('utc');
+      expect((await store.getReport(ACME, utc.headSha))?.statusDescription).toBe('utc');
       const { items } = await store.listReports(ACME, { limit: 1, offset: 0 });
       expect(items[0]?.evaluatedAt).toBe('2024-05-01T10:30:00.000Z');
     });
@@ -139,12 +139,12 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
     it('keeps one row per repository, kind, pull request and deploy SHA', async () => {
       const sha = fakeSha('head');
       const ids = new Set([
-        await store.saveReport(makeReport({ deploySha: sha })),
-        await store.saveReport(makeReport({ deploySha: fakeSha('other head') })),
-        await store.saveReport(makeReport({ deploySha: sha, repo: OTHER })),
-        await store.saveReport(pullRequestReport(7, { deploySha: sha })),
-        await store.saveReport(pullRequestReport(8, { deploySha: sha })),
-        await store.saveReport(pullRequestReport(7, { deploySha: sha, evaluatedAt: at(9) })),
+        await store.saveReport(makeReport({ headSha: sha })),
+        await store.saveReport(makeReport({ headSha: fakeSha('other head') })),
+        await store.saveReport(makeReport({ headSha: sha, repo: OTHER })),
+        await store.saveReport(pullRequestReport(7, { headSha: sha })),
+        await store.saveReport(pullRequestReport(8, { headSha: sha })),
+        await store.saveReport(pullRequestReport(7, { headSha: sha, evaluatedAt: at(9) })),
       ]);
       expect(ids.size).toBe(5);
       expect((await store.listReports(ACME, { limit: 10, offset: 0 })).total).toBe(4);
@@ -152,18 +152,18 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
 
     it('prefers the deploy report for a SHA, even over a newer pull request report', async () => {
       const sha = fakeSha('head');
-      const deploy = makeReport({ deploySha: sha, evaluatedAt: at(0) });
-      await store.saveReport(pullRequestReport(4, { deploySha: sha, evaluatedAt: at(20) }));
+      const deploy = makeReport({ headSha: sha, evaluatedAt: at(0) });
+      await store.saveReport(pullRequestReport(4, { headSha: sha, evaluatedAt: at(20) }));
       await store.saveReport(deploy);
       expect(await store.getReport(ACME, sha)).toEqual(deploy);
     });
 
     it('falls back to the newest pull request report for a SHA', async () => {
       const sha = fakeSha('head');
-      const newest = pullRequestReport(5, { deploySha: sha, evaluatedAt: at(30) });
-      await store.saveReport(pullRequestReport(4, { deploySha: sha, evaluatedAt: at(20) }));
+      const newest = pullRequestReport(5, { headSha: sha, evaluatedAt: at(30) });
+      await store.saveReport(pullRequestReport(4, { headSha: sha, evaluatedAt: at(20) }));
       await store.saveReport(newest);
-      await store.saveReport(pullRequestReport(6, { deploySha: sha, evaluatedAt: at(10) }));
+      await store.saveReport(pullRequestReport(6, { headSha: sha, evaluatedAt: at(10) }));
       expect(await store.getReport(ACME, sha)).toEqual(newest);
     });
 
@@ -187,7 +187,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       const { items, total } = await store.listReports(ACME, { limit: 10, offset: 0 });
       expect(total).toBe(1);
       expect(items[0]).toMatchObject({ id: ids[0], evaluatedAt: at(19), statusDescription: 'evaluation 19' });
-      expect((await store.getReport(ACME, makeReport().deploySha))?.statusDescription).toBe('evaluation 19');
+      expect((await store.getReport(ACME, makeReport().headSha))?.statusDescription).toBe('evaluation 19');
       // The ticket index was rewritten together with the report: only the newest evaluation's key is left.
       const indexed = await database!.query<{ ticket_key: string }>('SELECT ticket_key FROM report_tickets');
       expect(indexed.map((row) => row.ticket_key)).toEqual(['PAY-119']);
@@ -197,13 +197,13 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
 
   describe('lists', () => {
     it('lists every repository with its newest report, newest first', async () => {
-      await store.saveReport(makeReport({ evaluatedAt: at(0), deploySha: fakeSha('a1') }));
-      await store.saveReport(pullRequestReport(3, { evaluatedAt: at(40), deploySha: fakeSha('a2') }));
-      await store.saveReport(makeReport({ evaluatedAt: at(20), deploySha: fakeSha('a3') }));
-      await store.saveReport(makeReport({ repo: OTHER, evaluatedAt: at(30), deploySha: fakeSha('b1') }));
-      await store.saveReport(makeReport({ repo: OTHER, evaluatedAt: at(10), deploySha: fakeSha('b2') }));
+      await store.saveReport(makeReport({ evaluatedAt: at(0), headSha: fakeSha('a1') }));
+      await store.saveReport(pullRequestReport(3, { evaluatedAt: at(40), headSha: fakeSha('a2') }));
+      await store.saveReport(makeReport({ evaluatedAt: at(20), headSha: fakeSha('a3') }));
+      await store.saveReport(makeReport({ repo: OTHER, evaluatedAt: at(30), headSha: fakeSha('b1') }));
+      await store.saveReport(makeReport({ repo: OTHER, evaluatedAt: at(10), headSha: fakeSha('b2') }));
       const repositories = await replica.listRepositories();
-      expect(repositories.map((summary) => [summary.repo, summary.latest.deploySha])).toEqual([
+      expect(repositories.map((summary) => [summary.repo, summary.latest.headSha])).toEqual([
         [ACME, fakeSha('a2')],
         [OTHER, fakeSha('b1')],
       ]);
@@ -216,17 +216,17 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
 
     it('pages a repository history newest first, with the total', async () => {
       for (let index = 0; index < 7; index += 1) {
-        await store.saveReport(makeReport({ evaluatedAt: at(index), deploySha: fakeSha(`h${index}`) }));
+        await store.saveReport(makeReport({ evaluatedAt: at(index), headSha: fakeSha(`h${index}`) }));
       }
-      await store.saveReport(makeReport({ repo: OTHER, evaluatedAt: at(50), deploySha: fakeSha('elsewhere') }));
+      await store.saveReport(makeReport({ repo: OTHER, evaluatedAt: at(50), headSha: fakeSha('elsewhere') }));
       const first = await store.listReports(ACME, { limit: 3, offset: 0 });
       const second = await store.listReports(ACME, { limit: 3, offset: 3 });
       const last = await store.listReports(ACME, { limit: 3, offset: 6 });
       const beyond = await store.listReports(ACME, { limit: 3, offset: 30 });
       expect([first.total, second.total, last.total, beyond.total]).toEqual([7, 7, 7, 7]);
-      expect(first.items.map((item) => item.deploySha)).toEqual([fakeSha('h6'), fakeSha('h5'), fakeSha('h4')]);
-      expect(second.items.map((item) => item.deploySha)).toEqual([fakeSha('h3'), fakeSha('h2'), fakeSha('h1')]);
-      expect(last.items.map((item) => item.deploySha)).toEqual([fakeSha('h0')]);
+      expect(first.items.map((item) => item.headSha)).toEqual([fakeSha('h6'), fakeSha('h5'), fakeSha('h4')]);
+      expect(second.items.map((item) => item.headSha)).toEqual([fakeSha('h3'), fakeSha('h2'), fakeSha('h1')]);
+      expect(last.items.map((item) => item.headSha)).toEqual([fakeSha('h0')]);
       expect(beyond.items).toEqual([]);
       expect(await store.listReports({ owner: 'acme', repo: 'nothing' }, { limit: 3, offset: 0 })).toEqual({
         items: [],
@@ -241,14 +241,15 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
 
     it('describes each report in a list item', async () => {
       const report = pullRequestReport(12, {
-        productionSha: fakeSha('prod'),
-        deploySha: fakeSha('head'),
+        baseSha: fakeSha('prod'),
+        headSha: fakeSha('head'),
         evaluatedAt: at(7),
         state: 'failure',
         statusDescription: '1 problem: PAY-2 has no post-deploy checks',
+        highRiskKeys: [],
       });
       const id = await store.saveReport(report);
-      const deploy = makeReport({ deploySha: fakeSha('deploy'), state: 'error', error: 'JIRA down', evaluatedAt: at(1) });
+      const deploy = makeReport({ headSha: fakeSha('deploy'), state: 'error', error: 'JIRA down', evaluatedAt: at(1) });
       const deployId = await store.saveReport(deploy);
       const { items } = await store.listReports(ACME, { limit: 10, offset: 0 });
       expect(items).toEqual([
@@ -256,8 +257,8 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
           id,
           kind: 'pull_request',
           repo: ACME,
-          deploySha: fakeSha('head'),
-          productionSha: fakeSha('prod'),
+          headSha: fakeSha('head'),
+          baseSha: fakeSha('prod'),
           pullRequestNumber: 12,
           trigger: 'pull_request',
           evaluatedAt: at(7),
@@ -266,6 +267,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
           problemCount: 1,
           commitCount: 2,
           statusDescription: '1 problem: PAY-2 has no post-deploy checks',
+          highRiskCount: 0,
         },
         expect.objectContaining({ id: deployId, kind: 'deploy', pullRequestNumber: null, state: 'error' }),
       ]);
@@ -274,14 +276,14 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
 
   describe('ticket index', () => {
     it('finds every report that ships or reverts a ticket, newest first', async () => {
-      const shipped = withTickets(['PAY-1', 'PAY-2'], { evaluatedAt: at(0), deploySha: fakeSha('d1') });
+      const shipped = withTickets(['PAY-1', 'PAY-2'], { evaluatedAt: at(0), headSha: fakeSha('d1') });
       const reverted = withTickets(['PAY-3'], {
         evaluatedAt: at(10),
-        deploySha: fakeSha('d2'),
+        headSha: fakeSha('d2'),
         reverted: [{ key: 'PAY-1', commitShas: [fakeSha('revert')] }],
       });
-      const pr = pullRequestReport(2, { evaluatedAt: at(5), deploySha: fakeSha('p1') });
-      const unrelated = withTickets(['OPS-1'], { repo: OTHER, evaluatedAt: at(20), deploySha: fakeSha('o1') });
+      const pr = pullRequestReport(2, { evaluatedAt: at(5), headSha: fakeSha('p1') });
+      const unrelated = withTickets(['OPS-1'], { repo: OTHER, evaluatedAt: at(20), headSha: fakeSha('o1') });
       const [shippedId, revertedId, prId] = [await store.saveReport(shipped), await store.saveReport(reverted), await store.saveReport(pr)];
       await store.saveReport(unrelated);
       expect((await replica.reportsForTicket('PAY-1')).map((item) => item.id)).toEqual([revertedId, prId, shippedId]);
@@ -296,9 +298,9 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
 
     it('rewrites the index when a newer evaluation replaces a report, and not for an ignored older one', async () => {
       const sha = fakeSha('head');
-      await store.saveReport(withTickets(['PAY-1', 'PAY-2'], { deploySha: sha, evaluatedAt: at(0) }));
-      await store.saveReport(withTickets(['PAY-2', 'PAY-4'], { deploySha: sha, evaluatedAt: at(5) }));
-      await store.saveReport(withTickets(['PAY-7'], { deploySha: sha, evaluatedAt: at(1) }));
+      await store.saveReport(withTickets(['PAY-1', 'PAY-2'], { headSha: sha, evaluatedAt: at(0) }));
+      await store.saveReport(withTickets(['PAY-2', 'PAY-4'], { headSha: sha, evaluatedAt: at(5) }));
+      await store.saveReport(withTickets(['PAY-7'], { headSha: sha, evaluatedAt: at(1) }));
       expect(await store.reportsForTicket('PAY-1')).toEqual([]);
       expect(await store.reportsForTicket('PAY-7')).toEqual([]);
       expect(await store.reportsForTicket('PAY-2')).toHaveLength(1);
@@ -308,19 +310,19 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
     it('gives the newest deploy report per repository and the newest report per pull request', async () => {
       const key = 'PAY-1';
       const ids = {
-        acmeOldDeploy: await store.saveReport(withTickets([key], { evaluatedAt: at(0), deploySha: fakeSha('a0') })),
-        acmeNewDeploy: await store.saveReport(withTickets([key], { evaluatedAt: at(10), deploySha: fakeSha('a1') })),
+        acmeOldDeploy: await store.saveReport(withTickets([key], { evaluatedAt: at(0), headSha: fakeSha('a0') })),
+        acmeNewDeploy: await store.saveReport(withTickets([key], { evaluatedAt: at(10), headSha: fakeSha('a1') })),
         // Newer, but without the ticket: does not hide the one above.
-        acmeDeployWithout: await store.saveReport(withTickets(['PAY-9'], { evaluatedAt: at(50), deploySha: fakeSha('a2') })),
-        ledgerDeploy: await store.saveReport(withTickets([key], { repo: OTHER, evaluatedAt: at(5), deploySha: fakeSha('b0') })),
-        pr5Old: await store.saveReport(pullRequestReport(5, { evaluatedAt: at(1), deploySha: fakeSha('p5a'), tickets: withTickets([key]).tickets })),
-        pr5New: await store.saveReport(pullRequestReport(5, { evaluatedAt: at(20), deploySha: fakeSha('p5b'), tickets: withTickets([key]).tickets })),
-        pr6: await store.saveReport(pullRequestReport(6, { evaluatedAt: at(15), deploySha: fakeSha('p6'), tickets: withTickets([key]).tickets })),
+        acmeDeployWithout: await store.saveReport(withTickets(['PAY-9'], { evaluatedAt: at(50), headSha: fakeSha('a2') })),
+        ledgerDeploy: await store.saveReport(withTickets([key], { repo: OTHER, evaluatedAt: at(5), headSha: fakeSha('b0') })),
+        pr5Old: await store.saveReport(pullRequestReport(5, { evaluatedAt: at(1), headSha: fakeSha('p5a'), tickets: withTickets([key]).tickets })),
+        pr5New: await store.saveReport(pullRequestReport(5, { evaluatedAt: at(20), headSha: fakeSha('p5b'), tickets: withTickets([key]).tickets })),
+        pr6: await store.saveReport(pullRequestReport(6, { evaluatedAt: at(15), headSha: fakeSha('p6'), tickets: withTickets([key]).tickets })),
         ledgerPr5: await store.saveReport(
           pullRequestReport(5, {
             repo: OTHER,
             evaluatedAt: at(2),
-            deploySha: fakeSha('q5'),
+            headSha: fakeSha('q5'),
             tickets: withTickets([key]).tickets,
           }),
         ),

@@ -14,7 +14,7 @@ function repoKey(repo: RepoRef): string {
 }
 
 function rowKey(report: DeployReport): string {
-  return `${repoKey(report.repo)}|${report.kind}|${report.pullRequest?.number ?? ''}|${report.deploySha}`;
+  return `${repoKey(report.repo)}|${report.kind}|${report.pullRequest?.number ?? ''}|${report.headSha}`;
 }
 
 export class InMemoryReportStore implements WebReportStore {
@@ -49,8 +49,8 @@ export class InMemoryReportStore implements WebReportStore {
       id,
       kind: report.kind,
       repo: report.repo,
-      deploySha: report.deploySha,
-      productionSha: report.productionSha,
+      headSha: report.headSha,
+      baseSha: report.baseSha,
       pullRequestNumber: report.pullRequest?.number ?? null,
       trigger: report.trigger,
       evaluatedAt: report.evaluatedAt,
@@ -59,6 +59,7 @@ export class InMemoryReportStore implements WebReportStore {
       problemCount: report.findings.length,
       commitCount: report.commits.length,
       statusDescription: report.statusDescription,
+      highRiskCount: report.highRiskKeys?.length ?? 0,
     };
   }
 
@@ -67,15 +68,15 @@ export class InMemoryReportStore implements WebReportStore {
   }
 
   async getReport(repo: RepoRef, sha: string): Promise<DeployReport | null> {
-    const matches = this.newestFirst().filter((r) => repoKey(r.report.repo) === repoKey(repo) && r.report.deploySha === sha);
+    const matches = this.newestFirst().filter((r) => repoKey(r.report.repo) === repoKey(repo) && r.report.headSha === sha);
     return (matches.find((r) => r.report.kind === 'deploy') ?? matches[0])?.report ?? null;
   }
 
   async reportShasWithPrefix(repo: RepoRef, prefix: string, limit: number): Promise<string[]> {
     const shas = new Set(
       this.newestFirst()
-        .filter((r) => repoKey(r.report.repo) === repoKey(repo) && r.report.deploySha.startsWith(prefix))
-        .map((r) => r.report.deploySha),
+        .filter((r) => repoKey(r.report.repo) === repoKey(repo) && r.report.headSha.startsWith(prefix))
+        .map((r) => r.report.headSha),
     );
     return [...shas].sort().slice(0, limit);
   }

@@ -103,9 +103,9 @@ describe('report page', () => {
   it('has a Re-check form posting to the report with the CSRF token, and a JSON link', () => {
     const report = makeReport();
     const page = renderReportPage(report, ctx).html;
-    expect(page).toContain(`<form method="post" action="/deploys/acme/payments/${report.deploySha}/recheck">`);
+    expect(page).toContain(`<form method="post" action="/deploys/acme/payments/${report.headSha}/recheck">`);
     expect(page).toContain('<input type="hidden" name="csrf" value="tok-123">');
-    expect(page).toContain(`href="/deploys/acme/payments/${report.deploySha}.json"`);
+    expect(page).toContain(`href="/deploys/acme/payments/${report.headSha}.json"`);
   });
 
   it('lists commits without a ticket with their exempt reason, and reverts', () => {
@@ -191,8 +191,8 @@ describe('list pages', () => {
     id,
     kind: report.kind,
     repo: report.repo,
-    deploySha: report.deploySha,
-    productionSha: report.productionSha,
+    headSha: report.headSha,
+    baseSha: report.baseSha,
     pullRequestNumber: null,
     trigger: report.trigger,
     evaluatedAt: report.evaluatedAt,
@@ -201,6 +201,7 @@ describe('list pages', () => {
     problemCount: report.findings.length,
     commitCount: report.commits.length,
     statusDescription: report.statusDescription,
+    highRiskCount: 0,
   });
 
   it('lists repositories with state, age, ticket and problem counts', () => {
@@ -262,12 +263,12 @@ describe('ticket page', () => {
         key: 'PAY-1',
         snapshot: { ticket: makeTicket('PAY-1', { summary: `Refunds ${IMG}` }), evaluatedAt: report.evaluatedAt },
         reports: [],
-        production: productionStatusByRepo('PAY-1', [announcement({ toSha: report.deploySha })]),
+        production: productionStatusByRepo('PAY-1', [announcement({ toSha: report.headSha })]),
       },
       ctx,
     ).html;
     expect(page).toContain('In production</span> since <time datetime="2024-05-01T10:00:00Z">2024-05-01 10:00 UTC</time>');
-    expect(page).toContain(`acme/payments ${report.deploySha.slice(0, 7)}</a>`);
+    expect(page).toContain(`acme/payments ${report.headSha.slice(0, 7)}</a>`);
     expect(page).toContain('No report of a repository you can read contains PAY-1.');
     expectInert(page);
     const notYet = renderTicketPage({ key: 'PAY-1', snapshot: null, reports: [], production: [] }, ctx).html;
@@ -284,7 +285,7 @@ describe('ticket page', () => {
       reports: [],
     };
     const shipped = renderTicketPage(
-      { ...data, production: productionStatusByRepo('PAY-103', [announcement({ toSha: report.deploySha, ticketKeys: ['PAY-103'] })]) },
+      { ...data, production: productionStatusByRepo('PAY-103', [announcement({ toSha: report.headSha, ticketKeys: ['PAY-103'] })]) },
       ctx,
     ).html;
     expect(shipped).toContain('In production, but not ready in JIRA</span> JIRA had PAY-103 as In Progress when it was last checked (2024-05-01 09:00 UTC)');
@@ -299,8 +300,8 @@ describe('ticket page length', () => {
       id: 1,
       kind: report.kind,
       repo: report.repo,
-      deploySha: report.deploySha,
-      productionSha: report.productionSha,
+      headSha: report.headSha,
+      baseSha: report.baseSha,
       pullRequestNumber: null,
       trigger: report.trigger,
       evaluatedAt: report.evaluatedAt,
@@ -309,6 +310,7 @@ describe('ticket page length', () => {
       problemCount: 1,
       commitCount: 2,
       statusDescription: report.statusDescription,
+      highRiskCount: 0,
     };
     const reports = Array.from({ length: MAX_REPORT_ROWS + 7 }, (_, i) => ({ ...item, id: i }));
     const page = renderTicketPage({ key: 'PAY-1', snapshot: null, reports, production: [] }, ctx).html;

@@ -37,7 +37,7 @@ function failingDeploy(): DeployReport {
   ];
   const head = c[5] as (typeof c)[number];
   return makeReport({
-    deploySha: head.sha,
+    headSha: head.sha,
     commits: c,
     tickets: [
       makeReportTicket(
@@ -178,14 +178,14 @@ let context: BrowserContext;
 let page: Page;
 const dialogs: string[] = [];
 const deploy = failingDeploy();
-const hostile = hostileReport({ deploySha: fakeSha('hostile') });
+const hostile = hostileReport({ headSha: fakeSha('hostile') });
 
 beforeAll(async () => {
   mkdirSync(outputDir, { recursive: true });
   store = new InMemoryReportStore();
   await store.saveReport(deploy);
   await store.saveReport(hostile);
-  await store.saveReport(makeReport({ repo: SECRET_REPO, deploySha: fakeSha('secret'), statusDescription: 'TOP-SECRET status' }));
+  await store.saveReport(makeReport({ repo: SECRET_REPO, headSha: fakeSha('secret'), statusDescription: 'TOP-SECRET status' }));
   github = fakeGitHub([FIXTURE_REPO]);
   await new Promise<void>((resolve) => github.listen(0, '127.0.0.1', resolve));
   const githubBase = `http://127.0.0.1:${(github.address() as AddressInfo).port}`;
@@ -226,7 +226,7 @@ afterAll(async () => {
 
 describe('report page in a real browser', () => {
   it('signs in through GitHub, lists problems first, re-checks and shows the new state', async () => {
-    const target = `${web.baseUrl}${reportPath(FIXTURE_REPO, deploy.deploySha)}`;
+    const target = `${web.baseUrl}${reportPath(FIXTURE_REPO, deploy.headSha)}`;
     const response = await page.goto(target);
     // Went /login → fake GitHub authorize → /login/callback → back to the report.
     expect(response?.status()).toBe(200);
@@ -281,7 +281,7 @@ describe('report page in a real browser', () => {
   });
 
   it('keeps markup from commits and JIRA inert: no dialog fires, no element is injected', async () => {
-    const response = await page.goto(`${web.baseUrl}${reportPath(FIXTURE_REPO, hostile.deploySha)}`);
+    const response = await page.goto(`${web.baseUrl}${reportPath(FIXTURE_REPO, hostile.headSha)}`);
     expect(response?.status()).toBe(200);
     await page.waitForLoadState('load');
     // Hover and click what an attacker would want clicked.

@@ -93,7 +93,7 @@ describe('re-check permission', () => {
     await start();
     const reader = await signedIn('reader', 'reader-session-0123456789');
     githubRepoAnswer('reader', FIXTURE_REPO, false);
-    const res = await postForm(recheckPath(makeReport().deploySha), `csrf=${encodeURIComponent(reader.csrf)}`, reader.cookie);
+    const res = await postForm(recheckPath(makeReport().headSha), `csrf=${encodeURIComponent(reader.csrf)}`, reader.cookie);
     expect(res.status).toBe(403);
     expect(await res.text()).toContain('Only people with write access to this repository can ask for a re-check.');
     expect(recheck).not.toHaveBeenCalled();
@@ -107,7 +107,7 @@ describe('re-check rate limits', () => {
     const erin = await signedIn('erin', 'erin-session-0123456789');
     githubRepoAnswer('dana', FIXTURE_REPO, true);
     githubRepoAnswer('erin', FIXTURE_REPO, true);
-    const sha = makeReport().deploySha;
+    const sha = makeReport().headSha;
     expect((await postForm(recheckPath(sha), `csrf=${encodeURIComponent(dana.csrf)}`, dana.cookie)).status).toBe(303);
     clock = new Date(clock.getTime() + 20_000);
     for (const user of [dana, erin]) {
@@ -122,7 +122,7 @@ describe('re-check rate limits', () => {
 
   it('allows a user 10 re-checks per 10 minutes across deploys: the 30-POST flood costs 10 re-checks', async () => {
     const shas = Array.from({ length: 30 }, (_, i) => fakeSha(`flood${i}`));
-    for (const sha of shas) await store.saveReport(makeReport({ deploySha: sha }));
+    for (const sha of shas) await store.saveReport(makeReport({ headSha: sha }));
     await start();
     const dana = await signedIn('dana', 'dana-session-0123456789');
     githubRepoAnswer('dana', FIXTURE_REPO, true);
@@ -221,9 +221,9 @@ describe('body limits', () => {
   it('cuts a form body past 16 KiB with 413 (declared or chunked), before the CSRF check', async () => {
     await start();
     const dana = await signedIn('dana', 'dana-session-0123456789');
-    const declared = await postForm(recheckPath(makeReport().deploySha), `csrf=${'a'.repeat(17 * 1024)}`, dana.cookie);
+    const declared = await postForm(recheckPath(makeReport().headSha), `csrf=${'a'.repeat(17 * 1024)}`, dana.cookie);
     expect(declared.status).toBe(413);
-    const chunked = await chunkedPost(recheckPath(makeReport().deploySha), 4 * 1024 * 1024, {
+    const chunked = await chunkedPost(recheckPath(makeReport().headSha), 4 * 1024 * 1024, {
       cookie: dana.cookie,
       'content-type': 'application/x-www-form-urlencoded',
     });

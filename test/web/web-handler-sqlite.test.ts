@@ -54,7 +54,7 @@ describe('web pages on the SQLite store', () => {
     const page2 = await (await fetch(`${server.baseUrl}/deploys/acme/payments?page=2`)).text();
     expect(page2).toContain('Page 2 of 2 (13 reports)');
 
-    const json = await fetch(`${server.baseUrl}/deploys/acme/payments/${report.deploySha}.json`);
+    const json = await fetch(`${server.baseUrl}/deploys/acme/payments/${report.headSha}.json`);
     expect(json.status).toBe(200);
     expect(await json.json()).toEqual(report);
 
@@ -68,7 +68,7 @@ describe('web pages on the SQLite store', () => {
 
   it('re-checks and shows the newer report the callback saved', async () => {
     await store.saveReport(makeReport());
-    const path = `/deploys/acme/payments/${makeReport().deploySha}`;
+    const path = `/deploys/acme/payments/${makeReport().headSha}`;
     const first = await fetch(`${server.baseUrl}${path}`);
     const cookie = (first.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     const token = /name="csrf" value="([^"]+)"/.exec(await first.text())?.[1] ?? '';
@@ -81,7 +81,7 @@ describe('web pages on the SQLite store', () => {
     expect(res.status).toBe(303);
     const after = await (await fetch(`${server.baseUrl}${res.headers.get('location') ?? ''}`, { headers: { cookie } })).text();
     expect(after).toContain('data-state="success">Passing<');
-    expect((await store.getReport(FIXTURE_REPO, makeReport().deploySha))?.state).toBe('success');
+    expect((await store.getReport(FIXTURE_REPO, makeReport().headSha))?.state).toBe('success');
   });
 
   it('de-duplicates JIRA deliveries through the store', async () => {
@@ -100,17 +100,17 @@ describe('web pages on the SQLite store', () => {
 
 describe('short SHAs', () => {
   it('a unique prefix redirects to the full SHA (HTML and .json); an unknown or ambiguous one is a 404', async () => {
-    const a = makeReport({ deploySha: `abcdef1${'1'.repeat(33)}` });
-    const b = makeReport({ deploySha: `abcdef2${'2'.repeat(33)}` });
+    const a = makeReport({ headSha: `abcdef1${'1'.repeat(33)}` });
+    const b = makeReport({ headSha: `abcdef2${'2'.repeat(33)}` });
     await store.saveReport(a);
     await store.saveReport(b);
 
     const html = await fetch(`${server.baseUrl}/deploys/acme/payments/abcdef1?recheck=done`, { redirect: 'manual' });
     expect(html.status).toBe(302);
-    expect(html.headers.get('location')).toBe(`/deploys/acme/payments/${a.deploySha}?recheck=done`);
+    expect(html.headers.get('location')).toBe(`/deploys/acme/payments/${a.headSha}?recheck=done`);
     const json = await fetch(`${server.baseUrl}/deploys/acme/payments/ABCDEF2.json`, { redirect: 'manual' });
     expect(json.status).toBe(302);
-    expect(json.headers.get('location')).toBe(`/deploys/acme/payments/${b.deploySha}.json`);
+    expect(json.headers.get('location')).toBe(`/deploys/acme/payments/${b.headSha}.json`);
 
     expect((await fetch(`${server.baseUrl}/deploys/acme/payments/abcdef`, { redirect: 'manual' })).status).toBe(404);
     expect((await fetch(`${server.baseUrl}/deploys/acme/payments/0000000`, { redirect: 'manual' })).status).toBe(404);
@@ -126,17 +126,17 @@ describe('JSON of the list pages', () => {
 
     const list = await fetch(`${server.baseUrl}/deploys.json`);
     expect(list.headers.get('content-type')).toContain('application/json');
-    expect(await list.json()).toMatchObject({ repositories: [{ repo: repoName, latest: { deploySha: report.deploySha, state: report.state } }] });
+    expect(await list.json()).toMatchObject({ repositories: [{ repo: repoName, latest: { headSha: report.headSha, state: report.state } }] });
     const negotiated = await fetch(`${server.baseUrl}/deploys`, { headers: { accept: 'application/json' } });
     expect(negotiated.headers.get('vary')).toContain('Accept');
     expect(await negotiated.json()).toMatchObject({ repositories: [{ repo: repoName }] });
 
     const history = await fetch(`${server.baseUrl}/deploys/${repoName}`, { headers: { accept: 'application/json' } });
-    expect(await history.json()).toMatchObject({ repo: repoName, page: 1, total: 1, items: [{ deploySha: report.deploySha }] });
+    expect(await history.json()).toMatchObject({ repo: repoName, page: 1, total: 1, items: [{ headSha: report.headSha }] });
 
     const key = report.tickets[0]!.key;
     const ticket = await fetch(`${server.baseUrl}/tickets/${key}`, { headers: { accept: 'application/json' } });
-    expect(await ticket.json()).toMatchObject({ key, reports: [{ deploySha: report.deploySha }], production: [] });
+    expect(await ticket.json()).toMatchObject({ key, reports: [{ headSha: report.headSha }], production: [] });
 
     const missing = await fetch(`${server.baseUrl}/deploys/acme/nothing-here`, { headers: { accept: 'application/json' } });
     expect(missing.status).toBe(404);

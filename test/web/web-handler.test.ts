@@ -21,7 +21,7 @@ const SECRET_REPO: RepoRef = { owner: 'acme', repo: 'secret-vault' };
 function secretReport(): DeployReport {
   return makeReport({
     repo: SECRET_REPO,
-    deploySha: fakeSha('secret'),
+    headSha: fakeSha('secret'),
     statusDescription: 'TOP-SECRET status text',
     evaluatedAt: '2024-05-03T00:00:00.000Z',
   });
@@ -138,7 +138,7 @@ describe('sign-in', () => {
     const page = await get('/deploys/acme/payments?page=2');
     expect(page.status).toBe(302);
     expect(page.headers.get('location')).toBe('/login?next=%2Fdeploys%2Facme%2Fpayments%3Fpage%3D2');
-    const json = await get(`/deploys/acme/payments/${makeReport().deploySha}`, { accept: 'application/json' });
+    const json = await get(`/deploys/acme/payments/${makeReport().headSha}`, { accept: 'application/json' });
     expect(json.status).toBe(401);
     expect(await json.json()).toEqual({ error: 'Sign in first.' });
   });
@@ -284,7 +284,7 @@ describe('pages', () => {
     await start();
     githubCanRead('gho_dana', [FIXTURE_REPO]);
     const report = makeReport();
-    const html = await get(`/deploys/acme/payments/${report.deploySha}`, {
+    const html = await get(`/deploys/acme/payments/${report.headSha}`, {
       cookie: await sessionCookie(),
       accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
     });
@@ -295,10 +295,10 @@ describe('pages', () => {
     expect(page).toContain('PAY-2 has no post-deploy checks');
     expect(page).toContain('Re-check now');
 
-    const json = await get(`/deploys/acme/payments/${report.deploySha}`, { cookie: await sessionCookie(), accept: 'application/json' });
+    const json = await get(`/deploys/acme/payments/${report.headSha}`, { cookie: await sessionCookie(), accept: 'application/json' });
     expect(json.headers.get('content-type')).toBe('application/json; charset=utf-8');
     expect(await json.json()).toEqual(report);
-    const suffix = await get(`/deploys/acme/payments/${report.deploySha}.json`, { cookie: await sessionCookie() });
+    const suffix = await get(`/deploys/acme/payments/${report.headSha}.json`, { cookie: await sessionCookie() });
     expect(await suffix.json()).toEqual(report);
     const unknown = await get(`/deploys/acme/payments/${fakeSha('nope')}`, { cookie: await sessionCookie() });
     expect(unknown.status).toBe(404);
@@ -329,7 +329,7 @@ describe('pages', () => {
     store.addAnnouncement({
       repo: FIXTURE_REPO,
       fromSha: fakeSha('p0'),
-      toSha: makeReport().deploySha,
+      toSha: makeReport().headSha,
       channel: '#deploys',
       rollback: false,
       ticketKeys: ['PAY-1', 'PAY-2'],
@@ -365,7 +365,7 @@ describe('pages', () => {
     expect(body).toContain('<h1>PAY-1</h1>');
     expect(body).toContain('Summary of PAY-1');
     expect(body).toContain(`In production</span> since <time datetime="2024-05-01T12:30:00.000Z">2024-05-01 12:30 UTC</time>`);
-    expect(body).toContain(`acme/payments ${makeReport().deploySha.slice(0, 7)}</a>`);
+    expect(body).toContain(`acme/payments ${makeReport().headSha.slice(0, 7)}</a>`);
     expect(body).not.toContain('secret-vault');
     expect(body).not.toContain(fakeSha('secret').slice(0, 7));
     expect(await (await get('/tickets/not-a-key!', { cookie: await sessionCookie() })).text()).toContain('Not found');
@@ -377,10 +377,10 @@ describe('pages', () => {
 
 describe('re-check', () => {
   const report = makeReport();
-  const action = `/deploys/acme/payments/${report.deploySha}/recheck`;
+  const action = `/deploys/acme/payments/${report.headSha}/recheck`;
 
   async function csrfFromPage(cookie: string): Promise<string> {
-    const page = await (await get(`/deploys/acme/payments/${report.deploySha}`, { cookie })).text();
+    const page = await (await get(`/deploys/acme/payments/${report.headSha}`, { cookie })).text();
     const token = /name="csrf" value="([^"]+)"/.exec(page)?.[1];
     expect(token).toBeTruthy();
     return token ?? '';
@@ -431,9 +431,9 @@ describe('re-check', () => {
     const token = await csrfFromPage(cookie);
     const res = await post(action, `csrf=${encodeURIComponent(token)}`, { cookie, origin: server?.baseUrl ?? '', 'sec-fetch-site': 'same-origin' });
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe(`/deploys/acme/payments/${report.deploySha}?recheck=done`);
+    expect(res.headers.get('location')).toBe(`/deploys/acme/payments/${report.headSha}?recheck=done`);
     expect(recheck).toHaveBeenCalledTimes(1);
-    expect(recheck).toHaveBeenCalledWith(FIXTURE_REPO, report.deploySha);
+    expect(recheck).toHaveBeenCalledWith(FIXTURE_REPO, report.headSha);
     const page = await (await get(res.headers.get('location') ?? '', { cookie })).text();
     expect(page).toContain('Re-checked just now');
     expect(page).toContain('data-state="success">Passing<');
@@ -478,9 +478,9 @@ describe('WEB_AUTH=off', () => {
     expect(body).toContain('Sign-in disabled (WEB_AUTH=off)');
     const cookie = (list.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
     expect(cookie).toMatch(/^dc_session=/);
-    const page = await (await get(`/deploys/acme/payments/${makeReport().deploySha}`, { cookie })).text();
+    const page = await (await get(`/deploys/acme/payments/${makeReport().headSha}`, { cookie })).text();
     const token = /name="csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
-    const action = `/deploys/acme/payments/${makeReport().deploySha}/recheck`;
+    const action = `/deploys/acme/payments/${makeReport().headSha}/recheck`;
     const refused = await fetch(`${server?.baseUrl}${action}`, {
       method: 'POST',
       body: 'csrf=nope',
@@ -502,7 +502,7 @@ describe('WEB_AUTH=off', () => {
 describe('announcement state on the report page', () => {
   it('shows a deploy that could not be announced, with the reason, and one that was', async () => {
     await start({ auth: { mode: 'off' } });
-    const sha = makeReport().deploySha;
+    const sha = makeReport().headSha;
     const base = {
       repo: FIXTURE_REPO,
       fromSha: fakeSha('before'),

@@ -33,7 +33,7 @@ export function hostileReport(overrides: Partial<DeployReport> = {}): DeployRepo
   });
   return makeReport({
     repo: FIXTURE_REPO,
-    deploySha: c2.sha,
+    headSha: c2.sha,
     commits: [c1, c2, c3],
     tickets: [makeReportTicket('PAY-1', [c1.sha], ticket), makeReportTicket(`PAY-2`, [c1.sha], null)],
     commitsWithoutTicket: [
@@ -69,7 +69,7 @@ export function passingReport(overrides: Partial<DeployReport> = {}): DeployRepo
 export function history(count: number, newest = Date.parse('2024-05-02T00:00:00Z')): DeployReport[] {
   return Array.from({ length: count }, (_, i) =>
     makeReport({
-      deploySha: fakeSha(`h${String(i).padStart(3, '0')}`),
+      headSha: fakeSha(`h${String(i).padStart(3, '0')}`),
       evaluatedAt: new Date(newest - i * 3600_000).toISOString(),
       statusDescription: `history report ${i}`,
     }),

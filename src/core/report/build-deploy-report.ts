@@ -45,10 +45,10 @@ export function* buildDeployReportSteps(ctx: ReportContext, input: DeployReportI
     kind: ctx.kind ?? 'deploy',
     repo: ctx.repo,
     pullRequest: ctx.pullRequest,
-    productionBranch: range.productionBranch,
-    deployBranch: range.deployBranch,
-    productionSha: range.productionSha,
-    deploySha: range.deploySha,
+    baseBranch: range.baseBranch,
+    headBranch: range.headBranch,
+    baseSha: range.baseSha,
+    headSha: range.headSha,
     trigger: ctx.trigger,
     evaluatedAt: ctx.evaluatedAt,
     state,
@@ -73,10 +73,10 @@ export function* buildDeployReportSteps(ctx: ReportContext, input: DeployReportI
 export function buildErrorReport(
   ctx: ReportContext,
   input: {
-    productionBranch: string;
-    deployBranch: string;
-    productionSha: string | null;
-    deploySha: string;
+    baseBranch: string;
+    headBranch: string;
+    baseSha: string | null;
+    headSha: string;
     error: string;
     range?: DeployRange | null;
   },
@@ -86,10 +86,10 @@ export function buildErrorReport(
     kind: ctx.kind ?? 'deploy',
     repo: ctx.repo,
     pullRequest: ctx.pullRequest,
-    productionBranch: input.productionBranch,
-    deployBranch: input.deployBranch,
-    productionSha: input.productionSha ?? '',
-    deploySha: input.deploySha,
+    baseBranch: input.baseBranch,
+    headBranch: input.headBranch,
+    baseSha: input.baseSha,
+    headSha: input.headSha,
     trigger: ctx.trigger,
     evaluatedAt: ctx.evaluatedAt,
     state: 'error',

@@ -129,7 +129,7 @@ export function formatReportMarkdown(report: DeployReport, options: MarkdownOpti
   top.push(`### ${icon} Deploy check: ${escapeMarkdownText(reportHeadline(report))}`, '');
   if (report.state !== 'error' && report.ticketChecksSkipped) top.push(`> ${escapeMarkdownText(TICKET_CHECKS_SKIPPED_NOTE)}`, '');
   top.push(
-    `**${escapeMarkdownText(clip(repo))}**: ${markdownCode(clip(report.productionBranch))} (${sha(report.productionSha)}) → ${markdownCode(clip(report.deployBranch))} (${sha(report.deploySha)}), ${escapeMarkdownText(compareSummary(report))}`,
+    `**${escapeMarkdownText(clip(repo))}**: ${markdownCode(clip(report.baseBranch))} (${report.baseSha === null ? 'unknown' : sha(report.baseSha)}) → ${markdownCode(clip(report.headBranch))} (${sha(report.headSha)}), ${escapeMarkdownText(compareSummary(report))}`,
   );
 
   const sections: Section[] = [];

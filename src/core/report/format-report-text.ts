@@ -66,7 +66,7 @@ export function formatReportText(report: DeployReport): string {
   if (report.state !== 'error' && report.ticketChecksSkipped) out.push(TICKET_CHECKS_SKIPPED_NOTE);
   out.push(`Repository: ${repo}`);
   out.push(
-    `Range:      ${singleLine(report.productionBranch)} (${shortSha(report.productionSha) || '?'}) .. ${singleLine(report.deployBranch)} (${shortSha(report.deploySha)}): ${compareSummary(report)}`,
+    `Range:      ${singleLine(report.baseBranch)} (${report.baseSha === null ? '?' : shortSha(report.baseSha)}) .. ${singleLine(report.headBranch)} (${shortSha(report.headSha)}): ${compareSummary(report)}`,
   );
 
   if (report.findings.length > 0) {

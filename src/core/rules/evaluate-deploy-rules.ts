@@ -88,13 +88,13 @@ export function sortFindings(findings: readonly Finding[]): Finding[] {
     .map(({ f }) => f);
 }
 
-export function branchBehindFinding(range: Pick<DeployRange, 'status' | 'behindBy' | 'deployBranch' | 'productionBranch'>): Finding | null {
+export function branchBehindFinding(range: Pick<DeployRange, 'status' | 'behindBy' | 'headBranch' | 'baseBranch'>): Finding | null {
   if ((range.status !== 'behind' && range.status !== 'diverged') || range.behindBy <= 0) return null;
   const n = range.behindBy;
   return {
     rule: 'branch-behind',
     summary: `deploying this would roll back ${n} commit${n === 1 ? '' : 's'} of production`,
-    fix: `${range.deployBranch} ${range.status === 'behind' ? 'is behind' : 'has diverged from'} ${range.productionBranch}${range.status === 'diverged' ? ' and is behind it' : ''} by ${n} commit${n === 1 ? '' : 's'}: merge ${range.productionBranch} into ${range.deployBranch} (git merge origin/${range.productionBranch}) and push again.`,
+    fix: `${range.headBranch} ${range.status === 'behind' ? 'is behind' : 'has diverged from'} ${range.baseBranch}${range.status === 'diverged' ? ' and is behind it' : ''} by ${n} commit${n === 1 ? '' : 's'}: merge ${range.baseBranch} into ${range.headBranch} (git merge origin/${range.baseBranch}) and push again.`,
   };
 }
 
