@@ -69,7 +69,7 @@ const HISTORY_MAX_PAGES = 5;
 const HISTORY_CLOCK_SKEW_MS = 5 * 60_000;
 
 /** @slack/web-api's Logger over pino. Debug output (request bodies) is dropped. */
-function slackLoggerFor(logger: Logger): SlackLogger {
+export function slackLoggerFor(logger: Logger): SlackLogger {
   let level = LogLevel.INFO;
   let child = logger.child({ component: 'slack-web-api' });
   const text = (msg: unknown[]) => msg.map((m) => (typeof m === 'string' ? m : String(m))).join(' ');
