@@ -34,6 +34,8 @@ export interface EnvOptions {
   readonly jiraWebhookSecret: string | null;
   readonly databaseUrl: string | undefined;
   readonly slack: { readonly token: string; readonly apiUrl: string | undefined } | null;
+  /** SLACK_SIGNING_SECRET: verifies POST /slack/interactions (deploy approvals); null: that route answers 404. */
+  readonly slackSigningSecret: string | null;
   /** Sign-in for the report pages (src/web/web-auth-config.ts: WEB_AUTH, GITHUB_CLIENT_ID/SECRET, SESSION_SECRET). */
   readonly web: WebAuthConfig;
   readonly queueConcurrency: number;
@@ -80,6 +82,7 @@ const schema = z.object({
     .optional(),
   SLACK_BOT_TOKEN: z.string().optional(),
   SLACK_API_URL: url.optional(),
+  SLACK_SIGNING_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
   QUEUE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   QUEUE_MAX_PENDING: z.coerce.number().int().min(1).default(1000),
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
@@ -155,6 +158,7 @@ export function readEnvOptions(env: Readonly<Record<string, string | undefined>>
     jiraWebhookSecret: e.JIRA_WEBHOOK_SECRET ?? null,
     databaseUrl: e.DATABASE_URL,
     slack: e.SLACK_BOT_TOKEN ? { token: e.SLACK_BOT_TOKEN, apiUrl: e.SLACK_API_URL } : null,
+    slackSigningSecret: e.SLACK_SIGNING_SECRET ?? null,
     web,
     queueConcurrency: e.QUEUE_CONCURRENCY,
     queueMaxPending: e.QUEUE_MAX_PENDING,

@@ -1,4 +1,5 @@
 /** What the web handler is built from (createWebHandler's deps) and its tunables. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RepoRef } from '../core/domain.js';
 import type { ReportStore } from '../store/report-store.js';
@@ -56,6 +57,8 @@ export interface WebHandlerDeps {
   recheck(repo: RepoRef, sha: string): Promise<void>;
   /** Called (not awaited) for each accepted JIRA ticket change. */
   onTicketChanged(key: string): void;
+  /** POST /slack/interactions (createSlackInteractionsRoute); absent: the path is not served (404). */
+  readonly slackInteractions?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   readonly logger: Logger;
   readonly fetch?: typeof fetch;
   readonly now?: () => Date;

@@ -33,6 +33,8 @@ export function createWebHandler(deps: WebHandlerDeps): WebHandler {
   const routes = webRoutes();
 
   const handler = async (req: IncomingMessage, res: ServerResponse): Promise<boolean> => {
+    // Slack interactions (slack-interactions-route.ts) answer their own path, before the route table.
+    if (deps.slackInteractions && (await deps.slackInteractions(req, res))) return true;
     let url: URL;
     try {
       url = new URL(req.url ?? '/', 'http://web-handler.invalid');
