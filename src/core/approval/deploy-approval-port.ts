@@ -36,6 +36,11 @@ export interface DeployApprovals {
   /**
    * Applies the first decision only (a double click or a second approver gets applied: false) and answers the
    * protection rule on GitHub. Returns the approval as it now stands.
+   *
+   * Who rewrites the Slack message: this implementation, when it applies a decision (ApprovalRequestPoster.update
+   * on `slackMessage`). The Slack interactions route (src/web/slack-interactions-route.ts) only calls `get` and
+   * `decide`, has already checked that `slackUserId` is an approver, and never updates the message itself; on
+   * applied: false it tells the clicker "already decided" in an ephemeral note.
    */
   decide(decision: ApprovalDecision): Promise<{ readonly applied: boolean; readonly approval: PendingApproval }>;
 }
@@ -75,9 +80,17 @@ export interface ApprovalRequestContent {
 
 /** Implemented by the Slack side; called by the protection-rule side when a request starts to wait. */
 export interface ApprovalRequestPoster {
-  /** Posts the request with Approve / Reject buttons; returns where it went. */
+  /**
+   * Posts the request with Approve / Reject buttons; returns where it went. The buttons carry `reviewId` as their
+   * value (action ids deploy_approval_approve / deploy_approval_reject). Implemented by
+   * src/slack/approval-request-poster.ts; throws (a short reason, never the token) when Slack refuses.
+   */
   post(channel: string, content: ApprovalRequestContent): Promise<{ readonly channel: string; readonly ts: string }>;
-  /** Rewrites the message in place once decided (buttons removed, who decided and when, or why it was rejected). */
+  /**
+   * Rewrites the message in place once decided (buttons removed, who decided and when, or why it was rejected).
+   * `by` is shown as a mention when it is a Slack user id (U…/W…), as text otherwise. Called by DeployApprovals.decide's
+   * implementation, not by the Slack route.
+   */
   update(
     message: { readonly channel: string; readonly ts: string },
     content: ApprovalRequestContent,
