@@ -92,7 +92,7 @@ async function approvalContentOf(
   review: ProtectionReview,
   reason: ApprovalRequestContent['reason'],
 ): Promise<ApprovalRequestContent> {
-  const report = review.reportId !== null ? await deps.store.getReportById(review.reportId) : null;
+  const report = review.reportId !== null ? await deps.store.getReport(review.repo, review.sha) : null;
   const checks = await gh.shaChecks(review.sha).catch((err: unknown) => {
     deps.log.warn({ err, reviewId: review.id }, 'could not read the statuses and check runs of the SHA');
     return [];
@@ -144,10 +144,10 @@ async function answer(
   return decided;
 }
 
-/** The evaluation this review's report is (the newest protection-rule evaluation of its SHA). */
+/** The stored deploy evaluation of the review's SHA (one row per repository and SHA: the one just saved, or newer). */
 async function evaluationId(store: ReportStore, review: ProtectionReview): Promise<number | null> {
-  const evaluations = await store.listEvaluationsForSha(review.repo, review.sha);
-  return evaluations.find((e) => e.kind === 'deploy' && e.trigger === 'protection_rule')?.id ?? null;
+  const { items } = await store.listReports(review.repo, { limit: 50, offset: 0 });
+  return items.find((item) => item.kind === 'deploy' && item.headSha === review.sha)?.id ?? null;
 }
 
 /** The job: drive one review on — deliver a recorded answer, or evaluate and answer (or keep waiting). */
@@ -201,7 +201,7 @@ export async function runProtectionReview(services: AppServices, github: JobGitH
   const poster = services.approvalPoster;
   if ((decision.reason === 'problems' || decision.reason === 'approval') && slackChannel && poster && !review.slackMessage) {
     const waiting = await store.getProtectionReview(review.id);
-    if (!waiting || waiting.state !== 'waiting') return;
+    if (waiting?.state !== 'waiting') return;
     try {
       const message = await poster.post(slackChannel, await approvalContentOf(deps, gh, waiting, decision.reason));
       await store.recordProtectionSlackMessage(review.id, message, services.now());
