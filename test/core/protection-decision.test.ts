@@ -54,15 +54,15 @@ describe('decideProtection', () => {
     ],
     [
       'config invalid, within the wait → wait',
-      { kind: 'config-invalid', error: 'rules.x: bad', maxWaitMs: 24 * HOUR },
+      { kind: 'config-invalid', error: 'invalid .github/deploy-checker.yml: rules.x: bad', maxWaitMs: 24 * HOUR },
       1,
-      { kind: 'wait', reason: 'config', detail: '.github/deploy-checker.yml is invalid: rules.x: bad' },
+      { kind: 'wait', reason: 'config', detail: 'invalid .github/deploy-checker.yml: rules.x: bad' },
     ],
     [
       'config invalid after the wait → rejected with the error',
-      { kind: 'config-invalid', error: 'rules.x: bad', maxWaitMs: 24 * HOUR },
+      { kind: 'config-invalid', error: 'invalid .github/deploy-checker.yml: rules.x: bad', maxWaitMs: 24 * HOUR },
       24,
-      { kind: 'answer', state: 'rejected', comment: 'Rejected after 24h: .github/deploy-checker.yml is invalid: rules.x: bad' },
+      { kind: 'answer', state: 'rejected', comment: 'Rejected after 24h: invalid .github/deploy-checker.yml: rules.x: bad' },
     ],
     [
       'clean, no approvers → approved with the report',

@@ -414,4 +414,58 @@ describe('deployment protection rule', () => {
     expect(s.answers.map((a) => a.state)).toEqual(['approved']);
     expect((await s.store.getProtectionReview(review!.id))?.deliveredAt).toBe(s.clock.now.toISOString());
   });
+
+  it('an invalid config is never approved: held, rejected with the config error after 24h', async () => {
+    const s = await setup();
+    const INVALID = 'environments:\n  production:\n    maxWait: forever\n';
+    s.gh.config(INVALID);
+    await s.harness.deliver('deployment_protection_rule', requestedPayload());
+    expect(s.answers).toEqual([]);
+    expect(await s.store.listWaitingProtectionReviews()).toMatchObject([{ waitReason: 'config' }]);
+
+    s.clock.now = new Date(T0.getTime() + 24 * 3_600_000);
+    s.gh.config(INVALID);
+    expectAnswer(s);
+    await s.harness.protectionLoop.tick();
+    expect(s.answers).toEqual([
+      {
+        environment_name: 'production',
+        state: 'rejected',
+        comment: 'Rejected after 24h: invalid .github/deploy-checker.yml: environments.production.maxWait: must be a duration like 30m, 24h or 2d',
+      },
+    ]);
+  });
+
+  it('a held deploy posted to Slack is updated when deploy-checker approves it after the ticket is fixed', async () => {
+    const s = await setup();
+    const heldWithSlack = `slack:\n  channel: C0DEPLOYS\n${WAIT}`;
+    expectEvaluation(s, heldWithSlack, [readyTicket('PROJ-1', { status: 'In Progress' })]);
+    const expectNoChecks = () => {
+      nock(GITHUB_API).get(`${base}/commits/${HEAD}/status`).query({ per_page: '100', page: '1' }).reply(200, { state: 'pending', statuses: [] });
+      nock(GITHUB_API).get(`${base}/commits/${HEAD}/check-runs`).query({ per_page: '100', page: '1' }).reply(200, { total_count: 0, check_runs: [] });
+    };
+    expectNoChecks();
+    await s.harness.deliver('deployment_protection_rule', requestedPayload());
+    expect(s.poster.calls.map((c) => [c.kind, c.content.reason, c.content.problems])).toEqual([['post', 'problems', ['PROJ-1 is In Progress']]]);
+
+    s.clock.now = new Date(T0.getTime() + 5 * 60_000);
+    expectEvaluation(s, heldWithSlack, [readyTicket('PROJ-1')], { fields: false });
+    expectAnswer(s);
+    expectNoChecks();
+    await s.harness.protectionLoop.tick();
+    expect(s.answers.map((a) => a.state)).toEqual(['approved']);
+    expect(s.poster.calls.map((c) => [c.kind, c.outcome])).toEqual([
+      ['post', undefined],
+      [
+        'update',
+        {
+          state: 'approved',
+          by: 'deploy-checker',
+          at: s.clock.now.toISOString(),
+          reason: `Approved by deploy-checker: no problems found.\nReport: ${REPORT_URL}`,
+        },
+      ],
+    ]);
+    expect(s.poster.calls[1]?.content.problems).toEqual([]);
+  });
 });

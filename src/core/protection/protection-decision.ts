@@ -25,7 +25,7 @@ export interface ProtectionEnvironmentSettings {
 
 export type ProtectionSituation =
   | { readonly kind: 'not-configured' }
-  | { readonly kind: 'config-invalid'; readonly error: string; readonly maxWaitMs: number }
+  | { readonly kind: 'config-invalid' /** Names the file and the key. */; readonly error: string; readonly maxWaitMs: number }
   | {
       readonly kind: 'evaluated';
       readonly settings: ProtectionEnvironmentSettings;
@@ -78,7 +78,8 @@ export function decideProtection(input: ProtectionDecisionInput): ProtectionDeci
     );
   }
   if (situation.kind === 'config-invalid') {
-    const detail = `.github/deploy-checker.yml is invalid: ${situation.error}`;
+    // The loader's error names the file and the key ("invalid .github/deploy-checker.yml: rules.x: …").
+    const detail = situation.error;
     if (expired(situation.maxWaitMs)) return answer('rejected', `Rejected after ${formatWait(situation.maxWaitMs)}: ${detail}`, false);
     return { kind: 'wait', reason: 'config', detail };
   }
