@@ -296,6 +296,15 @@ describe('deployment protection rule', () => {
     expect(await s.store.listProtectionReviewsForSha(target, HEAD)).toHaveLength(1);
   });
 
+  it('a malformed request (no full SHA) is refused with 400 and not recorded', async () => {
+    const s = await setup();
+    nock.cleanAll(); // nothing is called
+    const payload = requestedPayload();
+    if (payload.deployment) payload.deployment.sha = 'main';
+    expect(await s.harness.deliver('deployment_protection_rule', payload)).toBe(400);
+    expect(await s.store.listWaitingProtectionReviews()).toEqual([]);
+  });
+
   it('a callback URL outside the GitHub API of the repository is never used', async () => {
     const s = await setup();
     nock.cleanAll(); // no installation token either: nothing is called
