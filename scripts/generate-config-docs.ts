@@ -31,6 +31,7 @@ interface SchemaNode {
   readonly maxLength?: number;
   readonly minItems?: number;
   readonly pattern?: string;
+  readonly additionalProperties?: SchemaNode | boolean;
 }
 
 const isObjectNode = (node: SchemaNode): boolean => node.type === 'object' && node.properties !== undefined;
@@ -90,6 +91,9 @@ function sectionTables(node: SchemaNode, keyPath: string, depth: number, out: st
   for (const [key, child] of entries) {
     if (isObjectNode(child)) sectionTables(child, `${keyPath}.${key}`, depth + 1, out);
   }
+  // A mapping keyed by name (environments): the keys of each entry.
+  const each = node.additionalProperties;
+  if (typeof each === 'object' && isObjectNode(each)) sectionTables(each, `${keyPath}.<name>`, depth + 1, out);
 }
 
 function yamlValue(value: unknown): string {
@@ -113,6 +117,50 @@ function exampleYaml(node: SchemaNode, indent: string, out: string[]): void {
     }
   }
 }
+
+/** How to make deploy-checker a deployment protection rule (the `environments` key). */
+const PROTECTION_RULE_SECTION: readonly string[] = [
+  '## Gate deployments with a protection rule',
+  '',
+  'deploy-checker can approve or reject a deployment itself, as a custom deployment protection rule of a GitHub',
+  'environment:',
+  '',
+  '1. The App needs the `deployment_protection_rule` event and the `actions: read`, `checks: read` and',
+  '   `deployments: write` permissions (in app.yml; an existing installation must accept the new permissions).',
+  '2. In the repository: Settings → Environments → the environment → Deployment protection rules → enable',
+  '   deploy-checker → Save protection rules.',
+  '3. List the environment under `environments` in the config, for example:',
+  '',
+  '```yaml',
+  'environments:',
+  '  production:',
+  '    onProblems: wait   # hold the deployment until the tickets are fixed (default: reject)',
+  '    maxWait: 24h       # then reject it with the reason',
+  '    approvers: [S0RELEASE]   # optional: a human decides in Slack (needs slack.channel)',
+  '    rules:',
+  '      commitWithoutTicket: false',
+  '```',
+  '',
+  "The deployment's SHA is checked against what is live in that environment — the SHA of the environment's",
+  'latest successful GitHub deployment, else the head of `branches.production` — with the same rules (plus the',
+  "environment's `rules` overrides); the evaluation is stored and shown on the same report page. The answer:",
+  '',
+  '- environment not listed → approved, with a comment saying it is not gated by deploy-checker;',
+  '- no problems and no `approvers` → approved, the comment links the report;',
+  '- problems → rejected naming them (`onProblems: reject`), or held (`wait`): re-evaluated whenever one of its',
+  '  JIRA tickets changes and every `PROTECTION_RECHECK_INTERVAL_MS` (default 5 minutes), approved once clean,',
+  '  rejected with the problems after `maxWait`;',
+  '- `approvers` set → every deployment, even a clean one, waits for an approver in Slack (the request is posted',
+  '  to `slack.channel`); rejected after `maxWait` when nobody decides;',
+  '- **JIRA or GitHub unreachable** (the evaluation ends in `error`) → never approved: held and retried, rejected',
+  '  with the reason after `maxWait`;',
+  '- **invalid config file** → never approved either (an invalid file must not open the gate): held and retried',
+  '  (fix the file and it is picked up), rejected with the config error after 24h.',
+  '',
+  'Each request is recorded once per (repository, workflow run, environment): a redelivered webhook is answered',
+  'once; every answer is recorded with who decided (deploy-checker or the Slack user), when and why.',
+  '',
+];
 
 /** The Markdown of docs/configuration.md. Pure: reads nothing, writes nothing. */
 export function renderConfigurationDoc(): string {
@@ -166,6 +214,7 @@ export function renderConfigurationDoc(): string {
   ];
   for (const [key, section] of Object.entries(root.properties ?? {})) sectionTables(section, key, 3, out);
 
+  out.push(...PROTECTION_RULE_SECTION);
   out.push('## Every default', '', `A \`${CONFIG_FILE}\` that spells out every default (keys without a default are commented out):`, '', '```yaml');
   exampleYaml(root, '', out);
   out.push('```', '');

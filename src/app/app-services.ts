@@ -8,6 +8,7 @@ import type { JiraWriter } from '../core/slack-announcement/jira-writer.js';
 import type { EnvOptions } from './read-env-options.js';
 import type { WorkQueue } from './work-queue.js';
 import type { AppMetrics } from './app-metrics.js';
+import type { ApprovalRequestPoster } from '../core/approval/deploy-approval-port.js';
 import { CheckFailure } from '../core/check-failure.js';
 import { reportUrl } from '../core/report-path.js';
 import type { Octokit } from '../github/github-history-source.js';
@@ -43,6 +44,8 @@ export interface AppServices {
   readonly statusTiming?: StatusTiming;
   /** Lease owner names of this process (one replica id); created by the app when absent. */
   readonly leaseOwners?: () => string;
+  /** Posts deployment approval requests to Slack (protection rule environments); absent: none are posted. */
+  readonly approvalPoster?: ApprovalRequestPoster | null;
 }
 
 /** What a job knows about where it runs: the installation's Octokit and id. */

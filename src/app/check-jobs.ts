@@ -16,6 +16,7 @@ import type { Enqueued } from './work-queue.js';
 import { runDeployCheck } from './run-deploy-check.js';
 import { runPullRequestCheck } from './run-pull-request-check.js';
 import { jobKeys, repoKey } from './job-keys.js';
+import { runProtectionReview } from './protection-reviews.js';
 
 export interface Announcements {
   readonly announcer: DeployAnnouncer;
@@ -42,11 +43,14 @@ export type CheckJob = JobBase &
       }
     | { readonly kind: 'recheck_comment'; readonly number: number; readonly commentId: number; readonly login: string }
     | { readonly kind: 'deployment_status'; readonly sha: string; readonly payload: Record<string, unknown> }
+    /** A deployment protection review: evaluate and answer it, or deliver its recorded answer. */
+    | { readonly kind: 'protection_review'; readonly reviewId: number; readonly background: boolean }
   );
 
 /** Background: re-checks not caused by a GitHub event (web, JIRA, reconciliation) get the smaller share. */
 const isBackground = (job: CheckJob) =>
-  (job.kind === 'deploy' || job.kind === 'pull_request') && (job.trigger === 'recheck' || job.trigger === 'jira' || job.trigger === 'reconcile');
+  ((job.kind === 'deploy' || job.kind === 'pull_request') && (job.trigger === 'recheck' || job.trigger === 'jira' || job.trigger === 'reconcile')) ||
+  (job.kind === 'protection_review' && job.background);
 
 function keyOf(job: CheckJob): string {
   switch (job.kind) {
@@ -60,6 +64,8 @@ function keyOf(job: CheckJob): string {
       return jobKeys.recheckComment(job.repo, job.commentId);
     case 'deployment_status':
       return jobKeys.deploymentAnnouncement(job.repo, job.sha);
+    case 'protection_review':
+      return `${repoKey(job.repo)}:protection:${job.reviewId}`;
   }
 }
 
@@ -147,6 +153,8 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
           payload: job.payload as never,
           repo: job.repo,
         });
+      case 'protection_review':
+        return runProtectionReview(services, github, job.reviewId);
     }
   }
 

@@ -19,6 +19,7 @@ import { startWebSessionPruner } from '../web/session-pruner.js';
 import type { z } from 'zod';
 import {
   checkWebhookPayload,
+  deploymentProtectionRuleRequestedWebhookPayload,
   deploymentStatusWebhookPayload,
   issueCommentWebhookPayload,
   pullRequestWebhookPayload,
@@ -30,6 +31,9 @@ import type { AppServices } from './app-services.js';
 import { createLeaseOwners } from './status-outbox.js';
 import { createCheckJobs, type Announcements } from './check-jobs.js';
 import { repoKey } from './job-keys.js';
+import type { DeployApprovals } from '../core/approval/deploy-approval-port.js';
+import { createDeployApprovals, protectionRequestOf } from './protection-reviews.js';
+import { createProtectionReviewLoop, type ProtectionReviewLoop } from './protection-review-loop.js';
 
 export type { Announcements } from './check-jobs.js';
 
@@ -42,6 +46,10 @@ export interface AppReady {
   readonly reevaluator: Reevaluator;
   readonly reconciler: Reconciler;
   readonly intentSweeper: StatusIntentSweeper;
+  /** Deployment protection reviews: the Slack interactions route decides through this. */
+  readonly deployApprovals: DeployApprovals;
+  /** Re-evaluates waiting protection reviews (timer: PROTECTION_RECHECK_INTERVAL_MS; tests call tick()). */
+  readonly protectionLoop: ProtectionReviewLoop;
 }
 
 export function createDeployCheckerApp(givenServices: AppServices, hooks: { onReady?: (ready: AppReady) => void } = {}): ApplicationFunction {
@@ -127,7 +135,10 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
     const intentSweeper = createStatusIntentSweeper(services, octokits, jobs, { intervalMs: services.env.statusSweepIntervalMs });
     services.shutdown?.addEventListener('abort', () => void reconciler.stop(), { once: true });
     services.shutdown?.addEventListener('abort', () => void intentSweeper.stop(), { once: true });
-    hooks.onReady?.({ reevaluator, reconciler, intentSweeper });
+    const deployApprovals = createDeployApprovals(services, octokits);
+    const protectionLoop = createProtectionReviewLoop(services, jobs, { intervalMs: services.env.protectionRecheckIntervalMs });
+    services.shutdown?.addEventListener('abort', () => void protectionLoop.stop(), { once: true });
+    hooks.onReady?.({ reevaluator, reconciler, intentSweeper, deployApprovals, protectionLoop });
 
     app.onAny(async (context) => {
       services.metrics?.webhookDeliveries.inc({ event: context.name });
@@ -144,6 +155,32 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
         sha: payload.deployment.sha,
         payload: payload as unknown as Record<string, unknown>,
       });
+    });
+
+    app.on('deployment_protection_rule.requested', async (context) => {
+      const payload = validPayload(context, deploymentProtectionRuleRequestedWebhookPayload);
+      if (!(await firstDelivery(context))) return;
+      const repo = context.repo();
+      const log = services.logger.child({ repo: repoKey(repo), deliveryId: context.id, environment: payload.environment });
+      if (!services.store) {
+        log.error('deployment protection rule requested, but there is no store to record it (DATABASE_URL): not answered');
+        return;
+      }
+      const request = protectionRequestOf(payload, repo, services.env.githubApiUrl, services.now());
+      if (!request) {
+        log.warn(
+          { callbackUrl: payload.deployment_callback_url.slice(0, 300) },
+          'deployment protection rule with a callback URL outside the GitHub API of this repository: ignored',
+        );
+        return;
+      }
+      // Recorded before anything else: a second delivery of the same run and environment is answered once.
+      const { review, created } = await services.store.createProtectionReview({ repo, installationId: installationIdOf(payload), ...request });
+      if (!created) {
+        log.info({ reviewId: review.id, runId: review.runId }, 'deployment protection rule already recorded: answered once');
+        return;
+      }
+      jobs.enqueue({ kind: 'protection_review', repo, installationId: installationIdOf(payload), reviewId: review.id, background: false });
     });
 
     app.on('push', async (context) => {

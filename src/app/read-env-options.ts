@@ -46,6 +46,8 @@ export interface EnvOptions {
   readonly statusPendingDelayMs: number;
   /** How often recorded status intents are driven to a final status (posts retried, orphans re-evaluated); 0 off. */
   readonly statusSweepIntervalMs: number;
+  /** How often waiting deployment protection reviews are evaluated again (0: never, tests). */
+  readonly protectionRecheckIntervalMs: number;
   /** How long an evaluation or a post holds its status intent (renewed while it runs); a dead replica's work is taken over after it. */
   readonly statusLeaseMs: number;
   readonly logLevel: string;
@@ -88,6 +90,7 @@ const schema = z.object({
   RECONCILE_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
   STATUS_PENDING_DELAY_MS: z.coerce.number().int().min(0).default(1_000),
   STATUS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
+  PROTECTION_RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   STATUS_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   GHE_HOST: z.string().optional(),
@@ -165,6 +168,7 @@ export function readEnvOptions(env: Readonly<Record<string, string | undefined>>
     reconcileIntervalMs: e.RECONCILE_INTERVAL_MS,
     statusPendingDelayMs: e.STATUS_PENDING_DELAY_MS,
     statusSweepIntervalMs: e.STATUS_SWEEP_INTERVAL_MS,
+    protectionRecheckIntervalMs: e.PROTECTION_RECHECK_INTERVAL_MS,
     statusLeaseMs: e.STATUS_LEASE_MS,
     logLevel: e.LOG_LEVEL,
     githubWebUrl,

@@ -6,6 +6,8 @@
 import type { RepoRef } from '../core/domain.js';
 import type { AppServices } from './app-services.js';
 import type { CheckJobs } from './check-jobs.js';
+import { repoKey } from './job-keys.js';
+import { enqueueProtectionReviews } from './protection-review-loop.js';
 
 export interface Reevaluator {
   /** Re-checks what the report of this SHA is about; resolves when the new report is stored. */
@@ -44,6 +46,19 @@ export function createReevaluator(services: AppServices, jobs: CheckJobs): Reeva
         ).catch((err: unknown) => services.logger.error({ err, key, repo: item.repo }, 're-check after a JIRA change failed')),
       ),
     );
+    await protectionReviewsOf(key).catch((err: unknown) => services.logger.error({ err, key }, 'protection review re-check after a JIRA change failed'));
+  }
+
+  /** Deployments held by a protection rule whose evaluation contains the ticket are evaluated again. */
+  async function protectionReviewsOf(key: string): Promise<void> {
+    if (!services.store) return;
+    const waiting = await services.store.listWaitingProtectionReviews();
+    if (waiting.length === 0) return;
+    const shas = new Set((await services.store.reportsForTicket(key)).map((item) => `${repoKey(item.repo)}@${item.headSha}`));
+    const affected = waiting.filter((review) => shas.has(`${repoKey(review.repo)}@${review.sha}`));
+    if (affected.length === 0) return;
+    services.logger.info({ key, reviews: affected.length }, 'JIRA ticket changed: evaluating the deployments it holds again');
+    await enqueueProtectionReviews(jobs, affected);
   }
 
   return {

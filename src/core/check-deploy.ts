@@ -33,6 +33,8 @@ export interface DeployCheckRequest {
   /** Check this head instead of the deploy branch's current head (release pull requests). */
   readonly headSha?: string;
   readonly pullRequest?: DeployReport['pullRequest'];
+  /** Compare with this SHA instead of the production branch's head (what is live in a deployment environment). */
+  readonly baseSha?: string;
 }
 
 export async function resolveKeyMatcher(config: RepoConfig, tickets: TicketSource | null): Promise<KeyMatcher> {
@@ -50,7 +52,7 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
   const context = config.status.context;
   const log = deps.logger.child({ repo: `${repo.owner}/${repo.repo}`, check: 'deploy', trigger: req.trigger });
   // Both heads are read at once; a failure of the production read is reported inside the try below.
-  const productionRead = deps.history.resolveRef(baseBranch);
+  const productionRead = req.baseSha ? Promise.resolve(req.baseSha) : deps.history.resolveRef(baseBranch);
   productionRead.catch(() => undefined);
   const headSha = req.headSha ?? (await deps.history.resolveRef(headBranch));
   if (!headSha) {

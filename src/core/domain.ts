@@ -83,7 +83,7 @@ export interface Finding {
 export type ReportState = 'success' | 'failure' | 'error';
 
 /** What caused an evaluation; 'reconcile': the periodic sweep that catches missed webhooks and interrupted checks. */
-export type ReportTrigger = 'push' | 'pull_request' | 'recheck' | 'jira' | 'reconcile' | 'cli';
+export type ReportTrigger = 'push' | 'pull_request' | 'recheck' | 'jira' | 'reconcile' | 'cli' | 'protection_rule';
 
 export interface ReportTicket {
   readonly key: string;

@@ -49,6 +49,23 @@ export const deploymentStatusWebhookPayload = z.looseObject({
   installation,
 });
 
+/** deployment_protection_rule.requested: the run id is in `deployment_callback_url` (hostile input, checked by the handler). */
+export const deploymentProtectionRuleRequestedWebhookPayload = z.looseObject({
+  action: z.literal('requested'),
+  environment: z.string().min(1).max(255),
+  event: z.string().optional(),
+  deployment_callback_url: z.string().min(1).max(2000),
+  deployment: z.looseObject({
+    sha: z.string().regex(/^[0-9a-f]{40}$/, 'must be a full commit SHA'),
+    ref: z.string().nullish(),
+    environment: z.string().optional(),
+    creator: z.looseObject({ login: z.string() }).nullish(),
+  }),
+  repository,
+  installation,
+});
+export type DeploymentProtectionRuleRequestedPayload = z.output<typeof deploymentProtectionRuleRequestedWebhookPayload>;
+
 /** A webhook payload that does not have the shape its event promises. `status` makes @octokit/webhooks answer 400. */
 export class WebhookPayloadError extends Error {
   override readonly name = 'WebhookPayloadError';

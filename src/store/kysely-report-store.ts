@@ -15,6 +15,7 @@ import { createKyselySessionStore } from './kysely-session-store.js';
 import { createKyselyDeliveryStore } from './kysely-delivery-store.js';
 import { createKyselyStatusIntentStore } from './kysely-status-intent-store.js';
 import { createKyselyKnownRepositoryStore } from './kysely-known-repository-store.js';
+import { createKyselyProtectionReviewStore } from './kysely-protection-review-store.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -50,6 +51,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
     ...createKyselyDeliveryStore(db),
     ...createKyselyStatusIntentStore(db),
     ...createKyselyKnownRepositoryStore(db as unknown as Kysely<unknown>),
+    ...createKyselyProtectionReviewStore(db as unknown as Kysely<unknown>),
 
     async saveReport(report: DeployReport): Promise<number> {
       const now = clock().toISOString();
@@ -416,7 +418,7 @@ function nonNegativeInteger(value: number, what: string): number {
 
 const REPORT_KINDS: ReadonlySet<string> = new Set<DeployReport['kind']>(['deploy', 'pull_request']);
 const REPORT_STATES: ReadonlySet<string> = new Set<ReportState>(['success', 'failure', 'error']);
-const REPORT_TRIGGERS: ReadonlySet<string> = new Set<ReportTrigger>(['push', 'pull_request', 'recheck', 'jira', 'reconcile', 'cli']);
+const REPORT_TRIGGERS: ReadonlySet<string> = new Set<ReportTrigger>(['push', 'pull_request', 'recheck', 'jira', 'reconcile', 'cli', 'protection_rule']);
 const ANNOUNCEMENT_STATES: ReadonlySet<string> = new Set<AnnouncementState>(['pending', 'posted', 'failed']);
 
 function oneOf<T extends string>(allowed: ReadonlySet<string>, value: string, what: string): T {

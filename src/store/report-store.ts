@@ -9,6 +9,7 @@ import type { DeliveryStore } from './delivery-store.js';
 import type { StatusIntentStore } from './status-intent-store.js';
 import type { KnownRepositoryStore } from './known-repository-store.js';
 import type { ShipmentStore } from './shipment-store.js';
+import type { ProtectionReviewStore } from './protection-review-store.js';
 import type { ShipmentRecord } from '../core/records/shipment-record.js';
 
 /** A report without its bulky parts, for lists. */
@@ -80,7 +81,7 @@ export interface AnnouncementRecord {
 /** Whether the store can serve: reachable, migrated, and (SQLite) still the file that was opened. */
 export type StoreHealth = { readonly ok: true } | { readonly ok: false; readonly reason: string };
 
-export interface ReportStore extends WebSessionStore, DeliveryStore, StatusIntentStore, KnownRepositoryStore, ShipmentStore {
+export interface ReportStore extends WebSessionStore, DeliveryStore, StatusIntentStore, KnownRepositoryStore, ShipmentStore, ProtectionReviewStore {
   /** Reachability, migrations and file identity; never throws. For /readyz and the health watch. */
   checkHealth(): Promise<StoreHealth>;
 

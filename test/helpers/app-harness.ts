@@ -19,6 +19,8 @@ import { createJiraTicketSource } from '../../src/jira/jira-ticket-source.js';
 import type { ReportStore } from '../../src/store/report-store.js';
 import { createSlackPoster } from '../../src/slack/slack-poster.js';
 import { createJiraWriter } from '../../src/jira/jira-writer.js';
+import type { ApprovalRequestPoster, DeployApprovals } from '../../src/core/approval/deploy-approval-port.js';
+import type { ProtectionReviewLoop } from '../../src/app/protection-review-loop.js';
 
 export const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -46,6 +48,9 @@ export interface Harness {
   readonly intentSweeper: StatusIntentSweeper;
   /** Web and JIRA re-checks: `idle()` resolves when the ticket-change re-checks started so far are done. */
   readonly reevaluator: Reevaluator;
+  /** Deployment protection reviews: the Slack side's port, and the re-evaluation loop (its timer is off: call tick). */
+  readonly deployApprovals: DeployApprovals;
+  readonly protectionLoop: ProtectionReviewLoop;
   stop(): Promise<void>;
 }
 
@@ -57,6 +62,8 @@ export interface HarnessOptions {
   slack?: boolean;
   /** The logger of the app and of Probot's server (default: silent, or TEST_LOG_LEVEL). */
   logger?: Logger;
+  /** Posts deployment approval requests (a fake that records calls). */
+  approvalPoster?: ApprovalRequestPoster;
 }
 
 export const SLACK_API = 'https://slack.test/api/';
@@ -88,6 +95,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     WEB_AUTH: 'off',
     RECONCILE_INTERVAL_MS: '0',
     STATUS_SWEEP_INTERVAL_MS: '0',
+    PROTECTION_RECHECK_INTERVAL_MS: '0',
     // Pending at once, so tests see it without waiting; tests of the delay set their own.
     STATUS_PENDING_DELAY_MS: '0',
     ...options.env,
@@ -116,6 +124,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     jiraWriter: createJiraWriter(transport),
     announcementResumeIntervalMs: 3_600_000,
     shutdown: shutdown.signal,
+    approvalPoster: options.approvalPoster ?? null,
   };
   const TestOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
     ...o,
@@ -131,12 +140,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let reconciler: Reconciler | null = null;
   let intentSweeper: StatusIntentSweeper | null = null;
   let reevaluator: Reevaluator | null = null;
+  let deployApprovals: DeployApprovals | null = null;
+  let protectionLoop: ProtectionReviewLoop | null = null;
   await server.load(
     createDeployCheckerApp(services, {
       onReady: (ready) => {
         reconciler = ready.reconciler;
         intentSweeper = ready.intentSweeper;
         reevaluator = ready.reevaluator;
+        deployApprovals = ready.deployApprovals;
+        protectionLoop = ready.protectionLoop;
       },
     }),
   );
@@ -152,6 +165,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     enqueued,
     intentSweeper: intentSweeper!,
     reevaluator: reevaluator!,
+    deployApprovals: deployApprovals!,
+    protectionLoop: protectionLoop!,
     async deliver(event, payload, opts = {}) {
       const body = JSON.stringify(payload);
       const signature = opts.signature === undefined ? await sign(WEBHOOK_SECRET, body) : opts.signature;

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { MAX_SUBJECT_PATTERNS, MAX_SUBJECT_PATTERN_LENGTH, subjectPatternProblem } from './subject-patterns.js';
+import { DEFAULT_MAX_WAIT, MAX_WAIT_LIMIT_MS, parseDuration } from '../protection/protection-duration.js';
 
 const subjectPattern = z.string().superRefine((pattern, ctx) => {
   const problem = subjectPatternProblem(pattern);
@@ -13,6 +14,64 @@ const subjectPattern = z.string().superRefine((pattern, ctx) => {
 const projectKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,49}$/, 'must be an upper-case JIRA project key such as PROJ');
 
 const fieldRef = z.string().min(1);
+
+const rulesSchema = z
+  .object({
+    commitWithoutTicket: z.boolean().default(true).describe('Fail when a non-exempt commit references no ticket.'),
+    unknownTicket: z.boolean().default(true).describe('Fail when JIRA does not know a referenced key.'),
+    ticketStatus: z.boolean().default(true).describe('Fail when a ticket is not in one of jira.allowedStatuses.'),
+    riskAssessment: z.boolean().default(true).describe('Fail when a ticket has an empty risk assessment.'),
+    postDeployChecks: z.boolean().default(true).describe('Fail when a ticket has empty post-deploy checks.'),
+    branchBehind: z.boolean().default(true).describe('Fail when the deploy branch is behind or diverged from production (it would roll back commits).'),
+  })
+  .strict();
+
+/** The same switches without defaults: an environment overrides only the rules it names. */
+const ruleOverridesSchema = z
+  .object({
+    commitWithoutTicket: z.boolean().optional().describe('Overrides rules.commitWithoutTicket.'),
+    unknownTicket: z.boolean().optional().describe('Overrides rules.unknownTicket.'),
+    ticketStatus: z.boolean().optional().describe('Overrides rules.ticketStatus.'),
+    riskAssessment: z.boolean().optional().describe('Overrides rules.riskAssessment.'),
+    postDeployChecks: z.boolean().optional().describe('Overrides rules.postDeployChecks.'),
+    branchBehind: z.boolean().optional().describe('Overrides rules.branchBehind.'),
+  })
+  .strict();
+
+const slackId = z.string().regex(/^[SUW][A-Z0-9]{2,20}$/, 'must be a Slack user group id (S…) or user id (U…/W…)');
+
+const maxWait = z.string().superRefine((text, ctx) => {
+  const ms = parseDuration(text);
+  if (ms === null) ctx.addIssue({ code: 'custom', message: 'must be a duration like 30m, 24h or 2d' });
+  else if (ms > MAX_WAIT_LIMIT_MS) ctx.addIssue({ code: 'custom', message: 'must be at most 7d' });
+});
+
+const environmentSchema = z
+  .object({
+    onProblems: z
+      .enum(['reject', 'wait'])
+      .default('reject')
+      .describe(
+        'What a deployment with problems gets: rejected at once, or held until the problems are fixed (then approved) or maxWait passes (then rejected).',
+      ),
+    maxWait: maxWait
+      .default(DEFAULT_MAX_WAIT)
+      .describe(
+        'Longest a deployment is held (problems with onProblems: wait, JIRA unreachable, waiting for an approver), e.g. 30m, 24h, 2d (at most 7d); then it is rejected with the reason.',
+      ),
+    approvers: z
+      .array(slackId)
+      .max(20)
+      .default([])
+      .describe('Slack user ids (U…/W…) or user group ids (S…) who approve in Slack. When set, every deployment (even a clean one) waits for their decision.'),
+    rules: ruleOverridesSchema
+      .prefault({})
+      .describe('Overrides of the top-level rules for this environment, e.g. {commitWithoutTicket: false}; unset keys follow the top-level rules.'),
+  })
+  .strict();
+
+/** GitHub environment names: 1–255 characters, no slash, not starting with a space. */
+const ENVIRONMENT_NAME = /^[^\s/][^/]{0,254}$/;
 
 export const repoConfigSchema = z
   .object({
@@ -83,18 +142,7 @@ export const repoConfigSchema = z
       .strict()
       .prefault({})
       .describe('Which commits need a ticket.'),
-    rules: z
-      .object({
-        commitWithoutTicket: z.boolean().default(true).describe('Fail when a non-exempt commit references no ticket.'),
-        unknownTicket: z.boolean().default(true).describe('Fail when JIRA does not know a referenced key.'),
-        ticketStatus: z.boolean().default(true).describe('Fail when a ticket is not in one of jira.allowedStatuses.'),
-        riskAssessment: z.boolean().default(true).describe('Fail when a ticket has an empty risk assessment.'),
-        postDeployChecks: z.boolean().default(true).describe('Fail when a ticket has empty post-deploy checks.'),
-        branchBehind: z.boolean().default(true).describe('Fail when the deploy branch is behind or diverged from production (it would roll back commits).'),
-      })
-      .strict()
-      .prefault({})
-      .describe('Each rule can be turned off.'),
+    rules: rulesSchema.prefault({}).describe('Each rule can be turned off.'),
     status: z
       .object({
         context: z.string().min(1).max(100).default('deploy-checker').describe('Commit status context of the deploy check.'),
@@ -134,11 +182,24 @@ export const repoConfigSchema = z
       .strict()
       .prefault({})
       .describe('What counts as a deploy (for announcements).'),
+    environments: z
+      .record(z.string(), environmentSchema)
+      .superRefine((environments, ctx) => {
+        for (const name of Object.keys(environments)) {
+          if (!ENVIRONMENT_NAME.test(name))
+            ctx.addIssue({ code: 'custom', path: [name], message: 'must be a GitHub environment name (no slash, at most 255 characters)' });
+        }
+      })
+      .optional()
+      .describe(
+        'Deployment environments gated by deploy-checker as a deployment protection rule, by name (e.g. production: {onProblems: wait}). Environments not listed are approved as "not gated".',
+      ),
   })
   .strict();
 
 export type RepoConfig = z.output<typeof repoConfigSchema>;
 export type RepoConfigInput = z.input<typeof repoConfigSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
 
 export type ConfigParseResult = { readonly ok: true; readonly config: RepoConfig } | { readonly ok: false; readonly error: string };
 
