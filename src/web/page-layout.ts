@@ -148,7 +148,7 @@ export function renderPage({ title, context, body }: PageOptions): SafeHtml {
 <body>
 <header class="top"><div class="bar">
 <a class="brand" href="/deploys">deploy-checker</a>
-<nav class="main" aria-label="Pages"><a href="/deploys">Deploys</a><a href="/shipments">Shipments</a></nav>
+<nav class="main" aria-label="Sections"><a href="/deploys">Deploys</a><a href="/shipments">Shipments</a></nav>
 <form method="get" action="/tickets" role="search"><input type="search" name="key" placeholder="PROJ-12" aria-label="Ticket key" required><button type="submit">Find</button></form>
 ${userPart}
 </div></header>

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { expectInert } from './expect-inert.js';
 import type { DeployReport } from '../../src/core/domain.js';
 import type { ShipmentRecord } from '../../src/core/records/shipment-record.js';
 import type { ShipmentInput } from '../../src/store/shipment-store.js';
@@ -23,28 +24,6 @@ import {
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 const ctx: ReportPageContext = { user: { login: 'dana' }, authEnabled: true, csrfToken: 'tok-123', notice: null, now: NOW };
-
-/** Every href and action value in the document. */
-function linkTargets(page: string): string[] {
-  return [...page.matchAll(/\s(?:href|action|src)="([^"]*)"/g)].map((m) => m[1] ?? '');
-}
-
-/** Asserts that the document carries no live markup from the data, only its escaped text. */
-export function expectInert(page: string): void {
-  expect(page).not.toMatch(/<script/i);
-  expect(page).not.toMatch(/<img/i);
-  expect(page).not.toMatch(/<svg/i);
-  expect(page).not.toMatch(/<a href="javascript/i);
-  for (const target of linkTargets(page)) {
-    expect(target, `link target ${target}`).toMatch(/^(https?:\/\/|\/(?!\/)|#|\?)/);
-  }
-  // onerror/onload only ever appear inside escaped text.
-  const handlers = page.match(/on(error|load|mouseover)=/gi) ?? [];
-  const escaped = page.match(/(&lt;img src=x |&lt;svg )on(error|load)=/gi) ?? [];
-  expect(handlers.length).toBe(escaped.length);
-  // No attribute value was closed early by a quote from the data.
-  expect(page).not.toMatch(/"\s*on\w+=/i);
-}
 
 describe('report page', () => {
   it('shows the problems first, with what to do, before the tickets', () => {
