@@ -177,12 +177,16 @@ export const historyPage: RouteHandler = async (ctx, { req, res, url, params }) 
   if (!query.ok) return badRequest(ctx, req, res, session, query.message, json);
   const pageSize = ctx.deps.options?.pageSize ?? LIST_PAGE_SIZE;
   const page = query.value.page ?? 1;
-  const { items, total } = await ctx.deps.store.listReports(repo, { limit: pageSize, offset: (page - 1) * pageSize });
-  // Shipments in the span of this page: newer than the oldest row shown (all of them on the last page) and
-  // older than the newest row of the page before (none bound on the first page).
-  const newest = items[0];
+  // Past the first page, one more row is read: the previous page's oldest evaluation bounds this page's span.
+  const offset = (page - 1) * pageSize;
+  const read = await ctx.deps.store.listReports(repo, page > 1 ? { limit: pageSize + 1, offset: offset - 1 } : { limit: pageSize, offset });
+  const previous = page > 1 ? read.items[0] : undefined;
+  const items = page > 1 ? read.items.slice(1) : read.items;
+  const { total } = read;
+  // Shipments in the span of this page: from its oldest evaluation (everything older on the last page) up to the
+  // previous page's oldest evaluation (no bound on the first page), so that no shipment falls between two pages.
   const oldest = items.at(-1);
-  const lastPage = page * pageSize >= total;
+  const lastPage = offset + pageSize >= total;
   const shipments =
     items.length === 0 && total > 0
       ? []
@@ -190,7 +194,7 @@ export const historyPage: RouteHandler = async (ctx, { req, res, url, params }) 
           await ctx.deps.store.listShipments({
             repo,
             ...(oldest && !lastPage ? { since: oldest.evaluatedAt } : {}),
-            ...(newest && page > 1 ? { until: newest.evaluatedAt } : {}),
+            ...(previous ? { until: previous.evaluatedAt } : {}),
             limit: MAX_TIMELINE_SHIPMENTS,
             offset: 0,
           })
@@ -340,7 +344,7 @@ export const ticketPage: RouteHandler = async (ctx, { req, res, url, params }) =
       items: shipments.map(shipmentJson),
       total: shipments.length,
       page: 1,
-      pageSize: shipments.length,
+      pageSize: Math.max(1, shipments.length),
       reports,
     });
   }

@@ -88,6 +88,17 @@ describe('/deploys', () => {
     expect(filtered).not.toContain('<span class="badge success">passing</span>');
   });
 
+  it('stays small for 1,000 repositories: one page of 50 rows', async () => {
+    for (let i = 0; i < 1000; i += 1)
+      await store.saveReport(makeReport({ repo: repoNamed(`svc-${i}`), evaluatedAt: new Date(Date.parse('2024-05-01T00:00:00Z') + i * 1000).toISOString() }));
+    await start();
+    const res = await get('/deploys');
+    const page = await res.text();
+    expect(page).toContain('Page 1 of 20 (1000 repositories)');
+    expect((page.match(/<td class="lead">/g) ?? []).length).toBe(50);
+    expect(Number(res.headers.get('content-length'))).toBeLessThan(64 * 1024);
+  });
+
   it('filters to repositories whose last shipment shipped with problems, and flags it', async () => {
     await seedMany();
     await start();
@@ -163,6 +174,25 @@ describe('/deploys/:owner/:repo', () => {
       expect(body.items.map((i) => i.kind)).toEqual(['deploy', 'shipment', 'deploy']);
       expect(body.items[1]).toMatchObject({ toSha: fakeSha('old'), shippedWithProblems: true });
     }
+  });
+
+  it("on an older page, shows the shipments from its oldest evaluation up to the newer page's oldest, none lost between pages", async () => {
+    for (let i = 0; i < 4; i += 1) {
+      await store.saveReport(makeReport({ headSha: fakeSha(`e${i}`), evaluatedAt: new Date(Date.parse('2024-05-01T12:00:00Z') - i * 3600_000).toISOString() }));
+    }
+    // Evaluations at 12:00, 11:00 (page 1), 10:00, 09:00 (page 2); shipments at 11:30, 10:30, 09:30 and 08:00.
+    store.addShipment(makeShipment({ toSha: fakeSha('s1130'), shippedAt: '2024-05-01T11:30:00.000Z' }));
+    store.addShipment(makeShipment({ toSha: fakeSha('s1030'), shippedAt: '2024-05-01T10:30:00.000Z' }));
+    store.addShipment(makeShipment({ toSha: fakeSha('s0930'), shippedAt: '2024-05-01T09:30:00.000Z' }));
+    store.addShipment(makeShipment({ toSha: fakeSha('s0800'), shippedAt: '2024-05-01T08:00:00.000Z' }));
+    await start({ options: { pageSize: 2 } });
+    const kinds = async (page: number) =>
+      ((await (await get(`/deploys/acme/payments.json?page=${page}`)).json()) as { items: { kind: string; toSha?: string }[] }).items.map(
+        (i) => i.toSha ?? i.kind,
+      );
+    expect(await kinds(1)).toEqual(['deploy', fakeSha('s1130'), 'deploy']);
+    // Between the pages' evaluations (10:30) goes to the older page; the last page takes everything older too.
+    expect(await kinds(2)).toEqual([fakeSha('s1030'), 'deploy', fakeSha('s0930'), 'deploy', fakeSha('s0800')]);
   });
 
   it('answers 400 for a bad page and 404 (JSON too) for a repository without records', async () => {

@@ -25,6 +25,25 @@ import {
 const NOW = new Date('2024-05-01T12:00:00Z');
 const ctx: ReportPageContext = { user: { login: 'dana' }, authEnabled: true, csrfToken: 'tok-123', notice: null, now: NOW };
 
+function listItemOf(report: DeployReport, id: number) {
+  return {
+    id,
+    kind: report.kind,
+    repo: report.repo,
+    headSha: report.headSha,
+    baseSha: report.baseSha,
+    pullRequestNumber: null,
+    trigger: report.trigger,
+    evaluatedAt: report.evaluatedAt,
+    state: report.state,
+    ticketCount: report.tickets.length,
+    problemCount: report.findings.length,
+    commitCount: report.commits.length,
+    statusDescription: report.statusDescription,
+    highRiskCount: 0,
+  };
+}
+
 describe('report page', () => {
   it('shows the problems first, with what to do, before the tickets', () => {
     const page = renderReportPage(makeReport(), ctx).html;
@@ -71,6 +90,38 @@ describe('report page', () => {
     expect(banner).toContain('data-state="failure">12 problems</div>');
     for (const f of findings) expect(banner).toContain(f.summary);
     expect(banner).not.toContain('PAY-101 is…');
+  });
+
+  it('orders the banner summary like the problems section: by rule, commits without a ticket folded into one phrase', () => {
+    const findings = [
+      { rule: 'commit-without-ticket' as const, summary: 'abc1234 references no ticket', fix: 'Reword.', commitSha: fakeSha('n1') },
+      { rule: 'post-deploy-checks' as const, summary: 'PAY-2 has no post-deploy checks', fix: 'Add them.', ticketKey: 'PAY-2' },
+      { rule: 'commit-without-ticket' as const, summary: 'def5678 references no ticket', fix: 'Reword.', commitSha: fakeSha('n2') },
+      { rule: 'ticket-status' as const, summary: 'PAY-1 is In Progress', fix: 'Move it.', ticketKey: 'PAY-1' },
+    ];
+    const html = renderReportPage(makeReport({ findings }), ctx).html;
+    expect(html).toContain('data-state="failure">4 problems</div><p>PAY-1 is In Progress; PAY-2 has no post-deploy checks; 2 commits without a ticket</p>');
+  });
+
+  it('says when retention pruned the commit list, and nothing when the field is absent', () => {
+    const pruned = renderReportPage({ ...makeReport(), commitsPruned: true } as DeployReport, ctx).html;
+    expect(pruned).toContain('The commit list of this evaluation was pruned by retention');
+    expect(renderReportPage(makeReport(), ctx).html).not.toContain('pruned by retention');
+  });
+
+  it('escapes hostile shipment and evaluation text in the shipment box and the evaluation list', () => {
+    const report = makeReport();
+    const evaluation = { ...listItemOf(report, 2), trigger: 'push' as const };
+    const page = renderReportPage(report, {
+      ...ctx,
+      shipments: [shipmentRecord(1, { toSha: report.headSha, shippedBy: SCRIPT, environment: IMG, checkState: 'error' })],
+      evaluations: [evaluation, { ...evaluation, id: 1, evaluatedAt: '2024-05-01T09:00:00.000Z' }],
+      evaluationId: 2,
+    }).html;
+    expect(page).toContain('by &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('⚠ shipped while its check could not finish');
+    expect(page).toContain(`<a href="/deploys/acme/payments/${report.headSha}?evaluation=1">`);
+    expectInert(page);
   });
 
   it('says which commit messages were read only in part', () => {
