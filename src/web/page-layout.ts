@@ -1,5 +1,5 @@
 /**
- * The page frame shared by every page: head, header bar, main. The stylesheet is a constant inlined in a
+ * The page frame shared by every page: head, header bar (with the Deploys and Shipments links), main. The stylesheet is a constant inlined in a
  * <style> element and allowed by its SHA-256 hash in the Content-Security-Policy (no 'unsafe-inline').
  */
 import { createHash } from 'node:crypto';
@@ -58,6 +58,15 @@ button.primary{background:var(--link);border-color:var(--link);color:#fff;font-w
 .badge.failure{color:var(--bad);background:var(--bad-bg)}
 .badge.error{color:var(--err);background:var(--err-bg)}
 .badge.plain{color:var(--muted)}
+.badge.risk{color:var(--err);background:var(--err-bg)}
+.flag{font-weight:600;white-space:nowrap}
+.flag.bad{color:var(--bad)}
+.flag.warn{color:var(--err)}
+form.filters{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center;margin:.4rem 0 .8rem}
+form.filters input,form.filters select{font:inherit;padding:.25rem .4rem;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg)}
+header.top nav.main{display:flex;gap:.8rem}
+.shipped{display:block}
+.shipped ul{margin:.3rem 0 0;padding-left:1.2rem;color:var(--fg)}
 dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:.2rem .8rem;margin:.4rem 0}
 dl.facts dt{color:var(--muted)}
 dl.facts dd{margin:0}
@@ -139,6 +148,7 @@ export function renderPage({ title, context, body }: PageOptions): SafeHtml {
 <body>
 <header class="top"><div class="bar">
 <a class="brand" href="/deploys">deploy-checker</a>
+<nav class="main" aria-label="Sections"><a href="/deploys">Deploys</a><a href="/shipments">Shipments</a></nav>
 <form method="get" action="/tickets" role="search"><input type="search" name="key" placeholder="PROJ-12" aria-label="Ticket key" required><button type="submit">Find</button></form>
 ${userPart}
 </div></header>

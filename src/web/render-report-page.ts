@@ -6,10 +6,13 @@
 import type { CommitInfo, DeployReport, Finding, ReportTicket, RuleId, TicketSnapshot } from '../core/domain.js';
 import { repoPath, reportPath, ticketPath } from '../core/report-path.js';
 import { problemSummary } from '../core/report/status-description.js';
+import { shippedWithProblems, type ShipmentRecord } from '../core/records/shipment-record.js';
+import type { ReportListItem } from '../store/report-store.js';
 import { commitSubject, formatAge, formatUtc, shortSha } from './format-time.js';
 import { html, safeUrl, type HtmlValue, type SafeHtml } from './html.js';
 import { renderPage, type PageContext } from './page-layout.js';
 import { renderRichDoc } from './render-rich-doc.js';
+import { shipmentFlag } from './render-shipment-parts.js';
 
 /** The outcome of a "Re-check now" click, shown once above the report (from a fixed set, never reflected text). */
 export type RecheckNotice = 'done' | 'running' | 'failed';
@@ -23,6 +26,43 @@ export interface ReportPageContext extends PageContext {
   readonly now: Date;
   /** Slack announcements of deploys to this SHA, each described ("not announced: channel_not_found …"). */
   readonly announcements?: readonly { readonly state: 'pending' | 'posted' | 'failed'; readonly text: string; readonly at: string }[];
+  /** Every evaluation of this SHA, newest first, and the id of the one shown (history links). */
+  readonly evaluations?: readonly ReportListItem[];
+  readonly evaluationId?: number | null;
+  /** Shipments of this SHA to production, newest first. */
+  readonly shipments?: readonly ShipmentRecord[];
+}
+
+/** Reports may carry this flag (set by retention); older ones do not. */
+function commitsPruned(report: DeployReport): boolean {
+  return (report as { readonly commitsPruned?: unknown }).commitsPruned === true;
+}
+
+function renderShipments(shipments: readonly ShipmentRecord[], now: Date): SafeHtml | null {
+  if (shipments.length === 0) return null;
+  const flagged = shipments.some(shippedWithProblems);
+  const items = shipments.map(
+    (s) =>
+      html`<li><strong>${s.rollback ? 'Rolled back to' : 'Shipped'}</strong> <time datetime="${s.shippedAt}">${formatUtc(s.shippedAt)}</time> (${formatAge(s.shippedAt, now)}) by ${s.shippedBy ?? 'unknown'}, ${
+        s.fromSha ? html`<span class="sha">${shortSha(s.fromSha)}</span>` : 'unknown'
+      } → <span class="sha">${shortSha(s.toSha)}</span>${s.environment ? html` to ${s.environment}` : null}${shipmentFlag(s)}</li>`,
+  );
+  return html`<section id="shipment" class="banner shipped ${flagged ? 'failure' : 'success'}" aria-label="Shipment"><div class="state">${
+    flagged ? 'Shipped with problems' : 'Shipped to production'
+  }</div><ul>${items}</ul></section>`;
+}
+
+function renderEvaluations(report: DeployReport, ctx: ReportPageContext): SafeHtml | null {
+  const list = ctx.evaluations ?? [];
+  if (list.length < 2) return null;
+  const base = reportPath(report.repo, report.headSha);
+  const newestId = list[0]?.id;
+  const items = list.map((e) => {
+    const label = html`${formatUtc(e.evaluatedAt)} · ${e.kind === 'pull_request' && e.pullRequestNumber !== null ? `PR #${e.pullRequestNumber}` : 'deploy'}, ${e.trigger} · ${e.state} · ${e.problemCount} ${e.problemCount === 1 ? 'problem' : 'problems'}`;
+    const href = e.id === newestId ? base : `${base}?evaluation=${e.id}`;
+    return e.id === ctx.evaluationId ? html`<li aria-current="page"><strong>${label}</strong> (shown)</li>` : html`<li><a href="${href}">${label}</a></li>`;
+  });
+  return html`<section id="evaluations"><h2>Evaluations of this SHA <span class="badge plain">${list.length}</span></h2><ul class="plain">${items}</ul></section>`;
 }
 
 function renderAnnouncements(ctx: ReportPageContext): SafeHtml | null {
@@ -78,6 +118,15 @@ function truncatedNote(report: DeployReport): SafeHtml | null {
   return html`<p class="muted">${plural(cut.length, 'commit message was', 'commit messages were')} longer than 64 KB and read only up to that: ${listed.join(', ')}${more}.</p>`;
 }
 
+/** Findings sorted like the problems section groups them (stable within a rule). */
+function inRuleOrder(findings: readonly Finding[]): Finding[] {
+  const rank = (f: Finding): number => {
+    const i = RULE_ORDER.indexOf(f.rule);
+    return i < 0 ? RULE_ORDER.length : i;
+  };
+  return [...findings].sort((a, b) => rank(a) - rank(b));
+}
+
 function renderBanner(report: DeployReport, ctx: ReportPageContext): SafeHtml {
   const problems = report.findings.length;
   let title: string;
@@ -89,8 +138,8 @@ function renderBanner(report: DeployReport, ctx: ReportPageContext): SafeHtml {
       break;
     case 'failure':
       title = problems > 0 ? plural(problems, 'problem', 'problems') : 'Failing';
-      // The whole summary: the page has the room the 140-character commit status lacks.
-      detail = problems > 0 ? problemSummary(report.findings) : report.statusDescription;
+      // The whole summary, in the order of the problems section: the page has the room the 140-character status lacks.
+      detail = problems > 0 ? problemSummary(inRuleOrder(report.findings)) : report.statusDescription;
       break;
     default:
       title = 'Error';
@@ -182,7 +231,13 @@ ${ticket.riskLevel !== null ? html`<div><dt>Risk level</dt><dd>${ticket.riskLeve
 </dl>`;
 }
 
-function renderTicket(entry: ReportTicket, findings: readonly Finding[], commits: ReadonlyMap<string, CommitInfo>, checksSkipped: boolean): SafeHtml {
+function renderTicket(
+  entry: ReportTicket,
+  findings: readonly Finding[],
+  commits: ReadonlyMap<string, CommitInfo>,
+  checksSkipped: boolean,
+  highRisk: boolean,
+): SafeHtml {
   const { ticket } = entry;
   const keyPart = ticket ? html`<a class="key" href="${safeUrl(ticket.url)}">${entry.key}</a>` : html`<span class="key">${entry.key}</span>`;
   const problemBadge = findings.length > 0 ? html`<span class="badge failure">${plural(findings.length, 'problem', 'problems')}</span>` : null;
@@ -195,7 +250,7 @@ function renderTicket(entry: ReportTicket, findings: readonly Finding[], commits
     : html`<p class="muted">${checksSkipped ? 'Ticket checks were skipped for this report.' : 'JIRA does not know this ticket.'}</p>`;
   const commitItems = entry.commitShas.map((sha) => renderCommitItem(sha, commits.get(sha), null));
   return html`<article class="ticket${findings.length > 0 ? ' has-problems' : ''}" id="ticket-${entry.key}">
-<header>${keyPart} ${ticket ? html`<h3>${ticket.summary}</h3>` : null} ${problemBadge} <a class="small" href="${ticketPath(entry.key)}">all deploys of ${entry.key}</a></header>
+<header>${keyPart} ${ticket ? html`<h3>${ticket.summary}</h3>` : null} ${highRisk ? html`<span class="badge risk">high risk</span>` : null} ${problemBadge} <a class="small" href="${ticketPath(entry.key)}">all deploys of ${entry.key}</a></header>
 ${body}
 <h4>${plural(entry.commitShas.length, 'commit', 'commits')}</h4>
 ${folded(commitItems, commitList, 'commit')}
@@ -215,7 +270,10 @@ function renderTickets(report: DeployReport, commits: ReadonlyMap<string, Commit
   const withProblems: ReportTicket[] = [];
   const clean: ReportTicket[] = [];
   for (const entry of report.tickets) (findingsByTicket.has(entry.key) ? withProblems : clean).push(entry);
-  return html`${[...withProblems, ...clean].map((entry) => renderTicket(entry, findingsByTicket.get(entry.key) ?? [], commits, report.ticketChecksSkipped))}`;
+  const highRisk = new Set(report.highRiskKeys ?? []);
+  return html`${[...withProblems, ...clean].map((entry) =>
+    renderTicket(entry, findingsByTicket.get(entry.key) ?? [], commits, report.ticketChecksSkipped, highRisk.has(entry.key)),
+  )}`;
 }
 
 function renderCommitsWithoutTicket(report: DeployReport, commits: ReadonlyMap<string, CommitInfo>): SafeHtml {
@@ -274,11 +332,21 @@ export function renderReportPage(report: DeployReport, ctx: ReportPageContext): 
   const skippedNote = report.ticketChecksSkipped
     ? html`<p class="notice">Ticket checks were skipped (no JIRA configured): only commit references were checked.</p>`
     : null;
+  const prunedNote = commitsPruned(report)
+    ? html`<p class="notice">The commit list of this evaluation was pruned by retention: the tickets and problems are kept, the commits are not.</p>`
+    : null;
+  const olderNote =
+    ctx.evaluationId != null && ctx.evaluations?.[0] && ctx.evaluations[0].id !== ctx.evaluationId
+      ? html`<p class="notice">This is an earlier evaluation. <a href="${reportPath(report.repo, report.headSha)}">See the newest</a>.</p>`
+      : null;
   const body = html`<h1>${heading}</h1>
 ${subline}
 ${renderNotice(ctx.notice)}
+${olderNote}
+${renderShipments(ctx.shipments ?? [], ctx.now)}
 ${renderBanner(report, ctx)}
 ${skippedNote}
+${prunedNote}
 <section id="problems"><h2>Problems${report.findings.length > 0 ? html` <span class="badge failure">${report.findings.length}</span>` : null}</h2>
 ${renderProblems(report, withoutTicket)}</section>
 <section id="tickets"><h2>Tickets <span class="badge plain">${report.tickets.length}</span></h2>
@@ -286,6 +354,7 @@ ${renderTickets(report, commits)}</section>
 <section id="commits-without-ticket"><h2>Commits without a ticket <span class="badge plain">${report.commitsWithoutTicket.length}</span></h2>
 ${renderCommitsWithoutTicket(report, commits)}</section>
 ${renderAnnouncements(ctx)}
+${renderEvaluations(report, ctx)}
 ${report.reverted.length > 0 ? html`<section id="reverts"><h2>Reverts <span class="badge plain">${report.reverted.length}</span></h2>${renderReverts(report, commits)}</section>` : null}
 <section id="details"><h2>Details</h2>${renderFacts(report, ctx)}
 <p class="small"><a href="${reportPath(report.repo, report.headSha)}.json">This report as JSON</a></p></section>

@@ -1,14 +1,16 @@
 /**
- * `/tickets/:key`: every report that contains the ticket and, per repository, whether it reached production.
- * Pure: the route passes only data of repositories the visitor may read.
+ * `/tickets/:key`: the shipments that carried the ticket, per repository whether it is in production (from the
+ * shipments), and every report that contains it. Pure: the route passes only data of repositories the visitor may read.
  */
 import type { RepoRef, TicketSnapshot } from '../core/domain.js';
 import { repoPath, reportPath } from '../core/report-path.js';
-import type { AnnouncementRecord, ReportListItem } from '../store/report-store.js';
+import type { ShipmentRecord } from '../core/records/shipment-record.js';
+import type { ReportListItem } from '../store/report-store.js';
 import { formatAge, formatUtc, shortSha } from './format-time.js';
 import { html, safeUrl, type SafeHtml } from './html.js';
 import { renderPage } from './page-layout.js';
 import { stateBadge, type ListPageContext } from './render-list-pages.js';
+import { shipmentFlag, shipmentReportPath } from './render-shipment-parts.js';
 
 /** The ticket page lists at most this many reports (newest first). */
 export const MAX_REPORT_ROWS = 200;
@@ -21,15 +23,17 @@ function repoKey(repo: RepoRef): string {
   return `${repo.owner}/${repo.repo}`.toLowerCase();
 }
 
+/** What the production status needs of a shipment. */
+export type ProductionMove = Pick<ShipmentRecord, 'id' | 'repo' | 'toSha' | 'shippedAt' | 'rollback' | 'ticketKeys'>;
+
 /**
- * Per repository, from the announcements whose deploy contains the ticket (any state: an announcement is
- * recorded when the deploy reached production, whether or not Slack took the message): in production since the
- * first deploy after the last rollback that removed it, or rolled back.
+ * Per repository, from the shipments that carried the ticket (a rollback's keys are those it took out): in
+ * production since the first shipment after the last rollback that removed it, or rolled back.
  */
-export function productionStatusByRepo(key: string, announcements: readonly AnnouncementRecord[]): ProductionStatus[] {
+export function productionStatusByRepo(key: string, shipments: readonly ProductionMove[]): ProductionStatus[] {
   const upper = key.toUpperCase();
-  const byRepo = new Map<string, AnnouncementRecord[]>();
-  for (const a of announcements) {
+  const byRepo = new Map<string, ProductionMove[]>();
+  for (const a of shipments) {
     if (!a.ticketKeys.some((k) => k.toUpperCase() === upper)) continue;
     const list = byRepo.get(repoKey(a.repo));
     if (list) list.push(a);
@@ -37,11 +41,11 @@ export function productionStatusByRepo(key: string, announcements: readonly Anno
   }
   const result: ProductionStatus[] = [];
   for (const list of byRepo.values()) {
-    list.sort((x, y) => Date.parse(x.createdAt) - Date.parse(y.createdAt) || x.id - y.id);
+    list.sort((x, y) => Date.parse(x.shippedAt) - Date.parse(y.shippedAt) || x.id - y.id);
     let status: ProductionStatus | null = null;
     for (const a of list) {
-      if (a.rollback) status = { kind: 'rolled-back', repo: a.repo, at: a.createdAt, sha: a.toSha };
-      else if (status?.kind !== 'in-production') status = { kind: 'in-production', repo: a.repo, since: a.createdAt, sha: a.toSha };
+      if (a.rollback) status = { kind: 'rolled-back', repo: a.repo, at: a.shippedAt, sha: a.toSha };
+      else if (status?.kind !== 'in-production') status = { kind: 'in-production', repo: a.repo, since: a.shippedAt, sha: a.toSha };
     }
     if (status) result.push(status);
   }
@@ -57,6 +61,24 @@ export interface TicketPageData {
   readonly snapshot: { readonly ticket: TicketSnapshot; readonly evaluatedAt: string; readonly notDeployable?: boolean } | null;
   readonly reports: readonly ReportListItem[];
   readonly production: readonly ProductionStatus[];
+  /** Shipments that carried the ticket, newest first. */
+  readonly shipments?: readonly ShipmentRecord[];
+}
+
+function renderShipmentList(key: string, shipments: readonly ShipmentRecord[], ctx: ListPageContext): SafeHtml {
+  if (shipments.length === 0) return html`<p class="muted">No shipment${ctx.authEnabled ? ' of a repository you can read' : ''} carried ${key}.</p>`;
+  const shown = shipments.slice(0, MAX_REPORT_ROWS);
+  const rows = shown.map(
+    (s) => html`<tr${shipmentFlag(s) ? html` class="flagged"` : null}>
+<td class="lead"><a href="${repoPath(s.repo)}">${s.repo.owner}/${s.repo.repo}</a>${s.rollback ? html` <span class="badge error">rollback</span>` : null}</td>
+<td><a class="sha" href="${shipmentReportPath(s)}">${shortSha(s.toSha)}</a></td>
+<td><time datetime="${s.shippedAt}" title="${formatUtc(s.shippedAt)}">${formatAge(s.shippedAt, ctx.now)}</time> <span class="small">by ${s.shippedBy ?? 'unknown'}</span></td>
+<td class="wide" data-label="Flags">${s.highRiskKeys.includes(key) ? html`<span class="badge risk">high risk</span>` : null}${shipmentFlag(s) ?? html` <span class="muted small">no open problems</span>`}</td>
+</tr>`,
+  );
+  return html`<div class="table-wrap"><table class="stack">
+<thead><tr><th>Repository</th><th>Shipped</th><th>When</th><th>Flags</th></tr></thead>
+<tbody>${rows}</tbody></table></div>${shipments.length > shown.length ? html`<p class="muted small">The ${shipments.length - shown.length} older shipments are not listed.</p>` : null}`;
 }
 
 function renderProduction(production: readonly ProductionStatus[], now: Date): SafeHtml {
@@ -104,6 +126,8 @@ ${about}
 <h2>Production</h2>
 ${warning}
 ${renderProduction(production, ctx.now)}
+<h2>Shipments carrying ${key} <span class="badge plain">${(data.shipments ?? []).length}</span></h2>
+${renderShipmentList(key, data.shipments ?? [], ctx)}
 <h2>Reports containing ${key} <span class="badge plain">${reports.length}</span></h2>
 ${table}`;
   return renderPage({ title: key, context: ctx, body });

@@ -6,7 +6,7 @@ import type { ReportStore } from '../store/report-store.js';
 import type { WebSessionStore } from '../store/session-store.js';
 import type { WebAuthConfig } from './web-auth-config.js';
 
-/** The store methods the web pages use: report reads, JIRA delivery de-duplication, sessions and rate limits. */
+/** The store methods the web pages use: report and shipment reads, JIRA delivery de-duplication, sessions and rate limits. */
 export type WebReportStore = Pick<
   ReportStore,
   | 'getReport'
@@ -17,6 +17,12 @@ export type WebReportStore = Pick<
   | 'announcementsForTicket'
   | 'announcementsForSha'
   | 'recordJiraDelivery'
+  | 'listEvaluationsForSha'
+  | 'getReportById'
+  | 'listRepositoryOverviews'
+  | 'listShipments'
+  | 'shipmentsForSha'
+  | 'shipmentsForTicket'
 > &
   WebSessionStore;
 

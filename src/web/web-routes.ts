@@ -6,7 +6,7 @@
 import { jiraWebhookRoute } from './jira-webhook-route.js';
 import { login, loginCallback, logout, logoutPage } from './github-sign-in.js';
 import { createRecheckAction } from './recheck-action.js';
-import { historyPage, notFoundPage, reportPage, repositoriesPage, ticketPage, ticketSearch } from './report-pages.js';
+import { historyPage, notFoundPage, reportPage, repositoriesPage, shipmentsPage, ticketPage, ticketSearch } from './report-pages.js';
 import type { RouteHandler } from './route-request.js';
 
 export interface WebRoute {
@@ -29,6 +29,8 @@ export function webRoutes(): readonly WebRoute[] {
     { methods: GET, path: '/tickets', handle: ticketSearch },
     { methods: GET, path: '/tickets/:key', handle: ticketPage },
     { methods: GET, path: '/tickets/*', handle: notFoundPage },
+    { methods: GET, path: '/shipments', handle: shipmentsPage },
+    { methods: GET, path: '/shipments.json', handle: shipmentsPage },
     { methods: GET, path: '/deploys', handle: repositoriesPage },
     { methods: GET, path: '/deploys.json', handle: repositoriesPage },
     { methods: GET, path: '/deploys/:owner/:repo', handle: historyPage },

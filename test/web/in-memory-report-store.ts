@@ -1,10 +1,13 @@
 /**
  * An in-memory fake of the store methods the web pages use (WebReportStore), plus helpers to seed it. It follows
  * the ReportStore contract for those methods: one report per (repo, kind, PR number, deploy SHA), newest first
- * lists, deploy kind first in getReport.
+ * lists, deploy kind first in getReport. Every saved evaluation is also kept with its own id (listEvaluationsForSha,
+ * getReportById), and shipments are kept in a list (addShipment).
  */
 import type { DeployReport, RepoRef } from '../../src/core/domain.js';
-import type { AnnouncementRecord, ReportListItem, RepoSummary } from '../../src/store/report-store.js';
+import { shippedWithProblems, type ShipmentRecord } from '../../src/core/records/shipment-record.js';
+import type { AnnouncementRecord, ReportListItem, RepoSummary, RepositoryFilter, RepositoryOverview } from '../../src/store/report-store.js';
+import type { ShipmentFilter, ShipmentInput } from '../../src/store/shipment-store.js';
 import type { RateLimitAnswer, StoredWebSession } from '../../src/store/session-store.js';
 import type { WebReportStore } from '../../src/web/web-handler.js';
 import type { JiraDeliveryKeys } from '../../src/store/delivery-store.js';
@@ -19,6 +22,8 @@ function rowKey(report: DeployReport): string {
 
 export class InMemoryReportStore implements WebReportStore {
   private readonly rows = new Map<string, { id: number; report: DeployReport }>();
+  private readonly evaluations: { id: number; report: DeployReport }[] = [];
+  private readonly shipments: ShipmentRecord[] = [];
   private readonly announcements: AnnouncementRecord[] = [];
   private readonly deliveries = new Set<string>();
   readonly sessions = new Map<string, StoredWebSession>();
@@ -28,14 +33,81 @@ export class InMemoryReportStore implements WebReportStore {
   async saveReport(report: DeployReport): Promise<number> {
     const key = rowKey(report);
     const existing = this.rows.get(key);
-    if (existing) {
-      if (Date.parse(existing.report.evaluatedAt) > Date.parse(report.evaluatedAt)) return existing.id;
-      existing.report = report;
-      return existing.id;
-    }
+    if (existing && Date.parse(existing.report.evaluatedAt) > Date.parse(report.evaluatedAt)) return existing.id;
     const id = this.nextId++;
     this.rows.set(key, { id, report });
+    this.evaluations.push({ id, report });
     return id;
+  }
+
+  /** Seeds a shipment (the web pages only read them). */
+  addShipment(input: ShipmentInput): ShipmentRecord {
+    const record: ShipmentRecord = { ...input, kind: 'shipment', id: this.nextId++ };
+    this.shipments.push(record);
+    return record;
+  }
+
+  private shipmentsNewestFirst(): ShipmentRecord[] {
+    return [...this.shipments].sort((a, b) => Date.parse(b.shippedAt) - Date.parse(a.shippedAt) || b.id - a.id);
+  }
+
+  async listEvaluationsForSha(repo: RepoRef, sha: string): Promise<ReportListItem[]> {
+    return [...this.evaluations]
+      .filter((r) => repoKey(r.report.repo) === repoKey(repo) && r.report.headSha === sha)
+      .sort((a, b) => Date.parse(b.report.evaluatedAt) - Date.parse(a.report.evaluatedAt) || b.id - a.id)
+      .map((r) => this.listItem(r.id, r.report));
+  }
+
+  async getReportById(id: number): Promise<DeployReport | null> {
+    return this.evaluations.find((r) => r.id === id)?.report ?? null;
+  }
+
+  async listRepositoryOverviews(filter: RepositoryFilter): Promise<{ items: RepositoryOverview[]; total: number }> {
+    const overviews = new Map<string, RepositoryOverview>();
+    for (const { id, report } of this.newestFirst()) {
+      const key = repoKey(report.repo);
+      const current = overviews.get(key);
+      if (!current) {
+        const lastShipment = this.shipmentsNewestFirst().find((s) => repoKey(s.repo) === key) ?? null;
+        overviews.set(key, { repo: report.repo, latest: this.listItem(id, report), pendingDeploy: null, lastShipment });
+      }
+      const overview = overviews.get(key) as RepositoryOverview;
+      if (overview.pendingDeploy === null && report.kind === 'deploy' && !this.shipments.some((s) => repoKey(s.repo) === key && s.toSha === report.headSha)) {
+        // Pending: the newest deploy evaluation that production has not reached, unless a newer one shipped.
+        const newerShipped = overview.lastShipment !== null && Date.parse(overview.lastShipment.shippedAt) > Date.parse(report.evaluatedAt);
+        if (!newerShipped) overviews.set(key, { ...overview, pendingDeploy: this.listItem(id, report) });
+      }
+    }
+    const activity = (o: RepositoryOverview): number => Math.max(Date.parse(o.latest.evaluatedAt), o.lastShipment ? Date.parse(o.lastShipment.shippedAt) : 0);
+    const needle = filter.repoContains?.toLowerCase();
+    const matching = [...overviews.values()]
+      .filter((o) => needle === undefined || `${o.repo.owner}/${o.repo.repo}`.toLowerCase().includes(needle))
+      .filter((o) => {
+        if (filter.state === undefined) return true;
+        if (filter.state === 'shipped-with-problems') return o.lastShipment !== null && shippedWithProblems(o.lastShipment);
+        return o.pendingDeploy?.state === filter.state;
+      })
+      .sort((a, b) => activity(b) - activity(a));
+    return { items: matching.slice(filter.offset, filter.offset + filter.limit), total: matching.length };
+  }
+
+  async shipmentsForSha(repo: RepoRef, toSha: string): Promise<ShipmentRecord[]> {
+    return this.shipmentsNewestFirst().filter((s) => repoKey(s.repo) === repoKey(repo) && s.toSha === toSha);
+  }
+
+  async shipmentsForTicket(key: string): Promise<ShipmentRecord[]> {
+    return this.shipmentsNewestFirst().filter((s) => s.ticketKeys.includes(key));
+  }
+
+  async listShipments(filter: ShipmentFilter): Promise<{ items: ShipmentRecord[]; total: number }> {
+    const matching = this.shipmentsNewestFirst().filter(
+      (s) =>
+        (filter.since === undefined || Date.parse(s.shippedAt) >= Date.parse(filter.since)) &&
+        (filter.until === undefined || Date.parse(s.shippedAt) < Date.parse(filter.until)) &&
+        (filter.repo === undefined || repoKey(s.repo) === repoKey(filter.repo)) &&
+        (!filter.withProblemsOnly || shippedWithProblems(s)),
+    );
+    return { items: matching.slice(filter.offset, filter.offset + filter.limit), total: matching.length };
   }
 
   addAnnouncement(record: Omit<AnnouncementRecord, 'id'>): AnnouncementRecord {

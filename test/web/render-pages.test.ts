@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { expectInert } from './expect-inert.js';
 import type { DeployReport } from '../../src/core/domain.js';
-import type { AnnouncementRecord } from '../../src/store/report-store.js';
+import type { ShipmentRecord } from '../../src/core/records/shipment-record.js';
+import type { ShipmentInput } from '../../src/store/shipment-store.js';
 import { formatAge, formatUtc } from '../../src/web/format-time.js';
 import { renderHistoryPage, renderRepositoriesPage } from '../../src/web/render-list-pages.js';
 import { renderReportPage, type ReportPageContext } from '../../src/web/render-report-page.js';
@@ -17,31 +19,29 @@ import {
   makeTicket,
   passingReport,
   SCRIPT,
+  shipmentRecord,
 } from './web-report-fixtures.js';
 
 const NOW = new Date('2024-05-01T12:00:00Z');
 const ctx: ReportPageContext = { user: { login: 'dana' }, authEnabled: true, csrfToken: 'tok-123', notice: null, now: NOW };
 
-/** Every href and action value in the document. */
-function linkTargets(page: string): string[] {
-  return [...page.matchAll(/\s(?:href|action|src)="([^"]*)"/g)].map((m) => m[1] ?? '');
-}
-
-/** Asserts that the document carries no live markup from the data, only its escaped text. */
-export function expectInert(page: string): void {
-  expect(page).not.toMatch(/<script/i);
-  expect(page).not.toMatch(/<img/i);
-  expect(page).not.toMatch(/<svg/i);
-  expect(page).not.toMatch(/<a href="javascript/i);
-  for (const target of linkTargets(page)) {
-    expect(target, `link target ${target}`).toMatch(/^(https?:\/\/|\/(?!\/)|#|\?)/);
-  }
-  // onerror/onload only ever appear inside escaped text.
-  const handlers = page.match(/on(error|load|mouseover)=/gi) ?? [];
-  const escaped = page.match(/(&lt;img src=x |&lt;svg )on(error|load)=/gi) ?? [];
-  expect(handlers.length).toBe(escaped.length);
-  // No attribute value was closed early by a quote from the data.
-  expect(page).not.toMatch(/"\s*on\w+=/i);
+function listItemOf(report: DeployReport, id: number) {
+  return {
+    id,
+    kind: report.kind,
+    repo: report.repo,
+    headSha: report.headSha,
+    baseSha: report.baseSha,
+    pullRequestNumber: null,
+    trigger: report.trigger,
+    evaluatedAt: report.evaluatedAt,
+    state: report.state,
+    ticketCount: report.tickets.length,
+    problemCount: report.findings.length,
+    commitCount: report.commits.length,
+    statusDescription: report.statusDescription,
+    highRiskCount: 0,
+  };
 }
 
 describe('report page', () => {
@@ -90,6 +90,38 @@ describe('report page', () => {
     expect(banner).toContain('data-state="failure">12 problems</div>');
     for (const f of findings) expect(banner).toContain(f.summary);
     expect(banner).not.toContain('PAY-101 is…');
+  });
+
+  it('orders the banner summary like the problems section: by rule, commits without a ticket folded into one phrase', () => {
+    const findings = [
+      { rule: 'commit-without-ticket' as const, summary: 'abc1234 references no ticket', fix: 'Reword.', commitSha: fakeSha('n1') },
+      { rule: 'post-deploy-checks' as const, summary: 'PAY-2 has no post-deploy checks', fix: 'Add them.', ticketKey: 'PAY-2' },
+      { rule: 'commit-without-ticket' as const, summary: 'def5678 references no ticket', fix: 'Reword.', commitSha: fakeSha('n2') },
+      { rule: 'ticket-status' as const, summary: 'PAY-1 is In Progress', fix: 'Move it.', ticketKey: 'PAY-1' },
+    ];
+    const html = renderReportPage(makeReport({ findings }), ctx).html;
+    expect(html).toContain('data-state="failure">4 problems</div><p>PAY-1 is In Progress; PAY-2 has no post-deploy checks; 2 commits without a ticket</p>');
+  });
+
+  it('says when retention pruned the commit list, and nothing when the field is absent', () => {
+    const pruned = renderReportPage({ ...makeReport(), commitsPruned: true } as DeployReport, ctx).html;
+    expect(pruned).toContain('The commit list of this evaluation was pruned by retention');
+    expect(renderReportPage(makeReport(), ctx).html).not.toContain('pruned by retention');
+  });
+
+  it('escapes hostile shipment and evaluation text in the shipment box and the evaluation list', () => {
+    const report = makeReport();
+    const evaluation = { ...listItemOf(report, 2), trigger: 'push' as const };
+    const page = renderReportPage(report, {
+      ...ctx,
+      shipments: [shipmentRecord(1, { toSha: report.headSha, shippedBy: SCRIPT, environment: IMG, checkState: 'error' })],
+      evaluations: [evaluation, { ...evaluation, id: 1, evaluatedAt: '2024-05-01T09:00:00.000Z' }],
+      evaluationId: 2,
+    }).html;
+    expect(page).toContain('by &lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(page).toContain('⚠ shipped while its check could not finish');
+    expect(page).toContain(`<a href="/deploys/acme/payments/${report.headSha}?evaluation=1">`);
+    expectInert(page);
   });
 
   it('says which commit messages were read only in part', () => {
@@ -204,13 +236,86 @@ describe('list pages', () => {
     highRiskCount: 0,
   });
 
-  it('lists repositories with state, age, ticket and problem counts', () => {
+  it('lists repositories with the pending deploy (state, tickets, problems, high risk, SHA, age) and the last shipment', () => {
     const report = makeReport();
-    const page = renderRepositoriesPage([{ repo: FIXTURE_REPO, latest: item(report, 1) }], { ...ctx }).html;
+    const pending = { ...item(report, 1), highRiskCount: 2 };
+    const lastShipment = shipmentRecord(9, { toSha: fakeSha('old'), evaluationId: 4, shippedAt: '2024-05-01T06:00:00.000Z', shippedBy: 'sam' });
+    const list = {
+      items: [{ repo: FIXTURE_REPO, latest: pending, pendingDeploy: pending, lastShipment }],
+      total: 1,
+      page: 1,
+      pageSize: 50,
+      filters: { state: null, repo: null },
+    };
+    const page = renderRepositoriesPage(list, { ...ctx }).html;
     expect(page).toContain('<a href="/deploys/acme/payments">acme/payments</a>');
     expect(page).toContain('<span class="badge failure">failing</span>');
+    expect(page).toContain(`<a class="sha" href="/deploys/acme/payments/${report.headSha}">${report.headSha.slice(0, 7)}</a>`);
+    expect(page).toContain('2 tickets, 1 problem, <span class="badge risk">2 high risk</span>');
     expect(page).toContain('2 h ago');
-    expect(page).toMatch(/<td class="num" data-label="Tickets">2<\/td>\s*<td class="num" data-label="Problems">1<\/td>/);
+    expect(page).toContain(`<a href="/deploys/acme/payments/${fakeSha('old')}?evaluation=4">`);
+    expect(page).toContain('by sam, 2 stories');
+    expect(page).not.toContain('⚠');
+    expect(page).toContain('Page 1 of 1 (1 repository)');
+  });
+
+  it('flags a last shipment with problems or without a check, and says when nothing is pending', () => {
+    const flagged = shipmentRecord(9, { checkState: 'failure', problemCount: 3 });
+    const unchecked = shipmentRecord(10, { checkState: 'never-checked', evaluationId: null });
+    const latest = item(makeReport(), 1);
+    const list = {
+      items: [
+        { repo: FIXTURE_REPO, latest, pendingDeploy: null, lastShipment: flagged },
+        { repo: { owner: 'acme', repo: 'web' }, latest, pendingDeploy: null, lastShipment: unchecked },
+      ],
+      total: 2,
+      page: 1,
+      pageSize: 50,
+      filters: { state: null, repo: null },
+    };
+    const page = renderRepositoriesPage(list, ctx).html;
+    expect(page).toContain('⚠ shipped with 3 unresolved problems');
+    expect(page).toContain('⚠ never checked');
+    expect(page).toContain('nothing pending');
+  });
+
+  it('keeps the filters in the page links and the form, and says "Page 2 of 20"', () => {
+    const latest = item(makeReport(), 1);
+    const list = {
+      items: [{ repo: FIXTURE_REPO, latest, pendingDeploy: latest, lastShipment: null }],
+      total: 1000,
+      page: 2,
+      pageSize: 50,
+      filters: { state: 'failing' as const, repo: 'pay' },
+    };
+    const page = renderRepositoriesPage(list, ctx).html;
+    expect(page).toContain('Page 2 of 20 (1000 repositories)');
+    expect(page).toContain('<a href="/deploys?state=failing&amp;repo=pay" rel="prev">');
+    expect(page).toContain('<a href="/deploys?state=failing&amp;repo=pay&amp;page=3" rel="next">');
+    expect(page).toContain('<option value="failing" selected>failing</option>');
+    expect(page).toContain('name="repo" value="pay"');
+    expect(page).toContain('never shipped');
+  });
+
+  it('escapes a hostile repo filter echoed into the form', () => {
+    const list = { items: [], total: 0, page: 1, pageSize: 50, filters: { state: null, repo: `"><script>alert(1)</script>` } };
+    const page = renderRepositoriesPage(list, ctx).html;
+    expect(page).toContain('value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"');
+    expect(page).toContain('No repository matches these filters.');
+    expectInert(page);
+  });
+
+  it('merges shipments into the history, newest first, flagging one shipped with problems', () => {
+    const newer = item(makeReport({ evaluatedAt: '2024-05-01T11:00:00.000Z', headSha: fakeSha('new') }), 2);
+    const older = item(makeReport({ evaluatedAt: '2024-05-01T08:00:00.000Z' }), 1);
+    const shipment = shipmentRecord(5, { shippedAt: '2024-05-01T10:00:00.000Z', checkState: 'failure', problemCount: 1, evaluationId: 1 });
+    const page = renderHistoryPage({ repo: FIXTURE_REPO, items: [newer, older], shipments: [shipment], total: 2, page: 1, pageSize: 50 }, ctx).html;
+    const at = (text: string) => page.indexOf(text);
+    expect(at(fakeSha('new').slice(0, 7))).toBeGreaterThan(0);
+    expect(at('⚠ shipped with 1 unresolved problem<')).toBeGreaterThan(at(`>${fakeSha('new').slice(0, 7)}<`));
+    expect(at(`?evaluation=1"`)).toBeGreaterThan(at(`>${fakeSha('new').slice(0, 7)}<`));
+    expect(at(`href="/deploys/acme/payments/${older.headSha}"`)).toBeGreaterThan(at('⚠ shipped with 1 unresolved problem'));
+    expect(page).toContain('<tr class="shipment flagged">');
   });
 
   it('paginates the history with newer/older links', () => {
@@ -223,31 +328,17 @@ describe('list pages', () => {
 });
 
 describe('ticket page', () => {
-  const announcement = (over: Partial<AnnouncementRecord>): AnnouncementRecord => ({
-    id: 1,
-    repo: FIXTURE_REPO,
-    fromSha: fakeSha('from'),
-    toSha: fakeSha('to'),
-    channel: '#deploys',
-    rollback: false,
-    ticketKeys: ['PAY-1'],
-    state: 'posted',
-    messageTs: '1.2',
-    attempts: 1,
-    lastError: null,
-    leaseUntil: null,
-    nextAttemptAt: null,
-    createdAt: '2024-05-01T10:00:00Z',
-    updatedAt: '2024-05-01T10:00:00Z',
-    ...over,
-  });
+  const announcement = (over: Partial<ShipmentInput> & { id?: number; createdAt?: string }): ShipmentRecord => {
+    const { id = 1, createdAt = '2024-05-01T10:00:00Z', ...rest } = over;
+    return shipmentRecord(id, { toSha: fakeSha('to'), ticketKeys: ['PAY-1'], shippedAt: createdAt, ...rest });
+  };
 
   it('says since when a ticket is in production, per repository; a later rollback wins', () => {
     const other = { owner: 'acme', repo: 'web' };
     const statuses = productionStatusByRepo('PAY-1', [
       announcement({ id: 1, createdAt: '2024-05-01T10:00:00Z', toSha: fakeSha('a') }),
       announcement({ id: 2, createdAt: '2024-05-02T10:00:00Z', toSha: fakeSha('b') }),
-      announcement({ id: 3, repo: other, createdAt: '2024-05-01T10:00:00Z', toSha: fakeSha('c'), state: 'failed' }),
+      announcement({ id: 3, repo: other, createdAt: '2024-05-01T10:00:00Z', toSha: fakeSha('c'), checkState: 'failure', problemCount: 2 }),
       announcement({ id: 4, repo: other, createdAt: '2024-05-03T10:00:00Z', toSha: fakeSha('d'), rollback: true }),
     ]);
     expect(statuses).toEqual([

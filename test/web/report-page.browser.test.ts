@@ -2,7 +2,8 @@
  * A real browser (Chromium via playwright-core; which one: test/helpers/launch-test-chromium.ts) against the web handler on 127.0.0.1, with a tiny fake GitHub
  * on another local port (OAuth authorize → immediate redirect back with a code, access_token, /user,
  * /repos/:owner/:repo). Signs in, reads a report with problems, clicks "Re-check now", sees the new state; hostile
- * markup stays inert (no dialog fires); an unreadable repository is refused. Screenshots go to test-output/.
+ * markup stays inert (no dialog fires); a shipped report and /deploys show the "shipped with problems" flag without
+ * console errors; an unreadable repository is refused. Screenshots go to test-output/ (gitignored).
  */
 import { mkdirSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -179,12 +180,33 @@ let page: Page;
 const dialogs: string[] = [];
 const deploy = failingDeploy();
 const hostile = hostileReport({ headSha: fakeSha('hostile') });
+/** An earlier deploy that shipped while failing (two evaluations; the newer one is linked from the shipment). */
+const shipped = { ...failingDeploy(), headSha: fakeSha('shipped'), evaluatedAt: '2024-04-30T09:00:00.000Z', highRiskKeys: ['PAY-101'] };
+const consoleErrors: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(outputDir, { recursive: true });
   store = new InMemoryReportStore();
   await store.saveReport(deploy);
   await store.saveReport(hostile);
+  await store.saveReport({ ...shipped, evaluatedAt: '2024-04-30T08:00:00.000Z', trigger: 'push' });
+  const shippedId = await store.saveReport(shipped);
+  store.addShipment({
+    repo: FIXTURE_REPO,
+    fromSha: fakeSha('prod0'),
+    toSha: shipped.headSha,
+    source: 'push',
+    environment: null,
+    shippedBy: 'sam',
+    shippedAt: '2024-04-30T10:00:00.000Z',
+    evaluationId: shippedId,
+    checkState: 'failure',
+    problemCount: shipped.findings.length,
+    problems: shipped.findings.map((f) => f.summary),
+    ticketKeys: shipped.tickets.map((t) => t.key),
+    highRiskKeys: ['PAY-101'],
+    rollback: false,
+  });
   await store.saveReport(makeReport({ repo: SECRET_REPO, headSha: fakeSha('secret'), statusDescription: 'TOP-SECRET status' }));
   github = fakeGitHub([FIXTURE_REPO]);
   await new Promise<void>((resolve) => github.listen(0, '127.0.0.1', resolve));
@@ -211,6 +233,10 @@ beforeAll(async () => {
   browser = await launchTestChromium();
   context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await context.newPage();
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
   page.on('dialog', (dialog) => {
     dialogs.push(dialog.message());
     void dialog.dismiss();
@@ -277,6 +303,29 @@ describe('report page in a real browser', () => {
     await page.goto(`${web.baseUrl}/deploys`);
     await page.screenshot({ path: path.join(outputDir, 'deploys-page.png'), fullPage: true });
     expect(await page.locator('table').innerText()).toContain('acme/payments');
+    expect(dialogs).toEqual([]);
+  });
+
+  it('shows a shipped report with its shipment box, flag, high-risk badge and evaluation history, and flags it on /deploys', async () => {
+    const response = await page.goto(`${web.baseUrl}${reportPath(FIXTURE_REPO, shipped.headSha)}`);
+    expect(response?.status()).toBe(200);
+    const box = page.locator('#shipment');
+    expect(await box.locator('.state').innerText()).toBe('Shipped with problems');
+    expect(await box.innerText()).toContain(`⚠ shipped with ${shipped.findings.length} unresolved problems`);
+    expect(await box.innerText()).toContain('by sam');
+    expect(await page.locator('#ticket-PAY-101 .badge.risk').innerText()).toBe('high risk');
+    expect(await page.locator('#evaluations li').count()).toBe(2);
+    await page.screenshot({ path: path.join(outputDir, 'shipped-report-page.png'), fullPage: true });
+
+    await page.goto(`${web.baseUrl}/deploys`);
+    const row = page.locator('tr', { hasText: 'acme/payments' });
+    expect(await row.innerText()).toContain(`⚠ shipped with ${shipped.findings.length} unresolved problems`);
+    await page.screenshot({ path: path.join(outputDir, 'deploys-with-shipments.png'), fullPage: true });
+
+    await page.goto(`${web.baseUrl}/shipments?date=2024-04-30`);
+    expect(await page.locator('main table').innerText()).toContain('⚠ shipped with');
+    await page.screenshot({ path: path.join(outputDir, 'shipments-page.png'), fullPage: true });
+    expect(consoleErrors).toEqual([]);
     expect(dialogs).toEqual([]);
   });
 

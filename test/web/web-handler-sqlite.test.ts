@@ -126,17 +126,22 @@ describe('JSON of the list pages', () => {
 
     const list = await fetch(`${server.baseUrl}/deploys.json`);
     expect(list.headers.get('content-type')).toContain('application/json');
-    expect(await list.json()).toMatchObject({ repositories: [{ repo: repoName, latest: { headSha: report.headSha, state: report.state } }] });
+    expect(await list.json()).toMatchObject({
+      items: [{ repo: repoName, latest: { headSha: report.headSha, state: report.state }, pendingDeploy: { headSha: report.headSha }, lastShipment: null }],
+      total: 1,
+      page: 1,
+      pageSize: 50,
+    });
     const negotiated = await fetch(`${server.baseUrl}/deploys`, { headers: { accept: 'application/json' } });
     expect(negotiated.headers.get('vary')).toContain('Accept');
-    expect(await negotiated.json()).toMatchObject({ repositories: [{ repo: repoName }] });
+    expect(await negotiated.json()).toMatchObject({ items: [{ repo: repoName }], total: 1 });
 
     const history = await fetch(`${server.baseUrl}/deploys/${repoName}`, { headers: { accept: 'application/json' } });
     expect(await history.json()).toMatchObject({ repo: repoName, page: 1, total: 1, items: [{ headSha: report.headSha }] });
 
     const key = report.tickets[0]!.key;
     const ticket = await fetch(`${server.baseUrl}/tickets/${key}`, { headers: { accept: 'application/json' } });
-    expect(await ticket.json()).toMatchObject({ key, reports: [{ headSha: report.headSha }], production: [] });
+    expect(await ticket.json()).toMatchObject({ key, reports: [{ headSha: report.headSha }], production: [], items: [], total: 0 });
 
     const missing = await fetch(`${server.baseUrl}/deploys/acme/nothing-here`, { headers: { accept: 'application/json' } });
     expect(missing.status).toBe(404);

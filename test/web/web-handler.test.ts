@@ -10,7 +10,7 @@ import { createCookieCodec } from '../../src/web/session-cookie.js';
 import { sessionStoreKey } from '../../src/web/web-sessions.js';
 import type { WebHandlerDeps } from '../../src/web/web-handler.js';
 import { InMemoryReportStore } from './in-memory-report-store.js';
-import { fakeSha, FIXTURE_REPO, history, makeReport, passingReport } from './web-report-fixtures.js';
+import { fakeSha, FIXTURE_REPO, history, makeReport, makeShipment, passingReport } from './web-report-fixtures.js';
 import { silentLogger, startWebServer, type RunningWebServer } from './web-test-server.js';
 
 const GITHUB = 'http://github.test';
@@ -320,44 +320,15 @@ describe('pages', () => {
     expect(last).toContain('Page 3 of 3');
     expect((last.match(/<tr>/g) ?? []).length).toBe(1 + 21); // header row + 21 reports
     expect(last).not.toContain('rel="next"');
-    const bogus = await (await get('/deploys/acme/payments?page=-4', { cookie })).text();
-    expect(bogus).toContain('Page 1 of 3');
+    const bogus = await get('/deploys/acme/payments?page=-4', { cookie });
+    expect(bogus.status).toBe(400);
+    expect(await bogus.text()).toContain('Bad query: page: page must be a whole number from 1');
   });
 
-  it('/tickets/:key lists only readable reports and says since when the ticket is in production', async () => {
+  it('/tickets/:key lists only readable reports and shipments and says since when the ticket is in production', async () => {
     await start();
-    store.addAnnouncement({
-      repo: FIXTURE_REPO,
-      fromSha: fakeSha('p0'),
-      toSha: makeReport().headSha,
-      channel: '#deploys',
-      rollback: false,
-      ticketKeys: ['PAY-1', 'PAY-2'],
-      state: 'posted',
-      messageTs: '1.1',
-      attempts: 1,
-      lastError: null,
-      leaseUntil: null,
-      nextAttemptAt: null,
-      createdAt: '2024-05-01T12:30:00.000Z',
-      updatedAt: '2024-05-01T12:30:00.000Z',
-    });
-    store.addAnnouncement({
-      repo: SECRET_REPO,
-      fromSha: fakeSha('p0'),
-      toSha: fakeSha('secret'),
-      channel: '#deploys',
-      rollback: false,
-      ticketKeys: ['PAY-1'],
-      state: 'posted',
-      messageTs: '1.2',
-      attempts: 1,
-      lastError: null,
-      leaseUntil: null,
-      nextAttemptAt: null,
-      createdAt: '2024-05-03T12:30:00.000Z',
-      updatedAt: '2024-05-03T12:30:00.000Z',
-    });
+    store.addShipment(makeShipment({ toSha: makeReport().headSha, ticketKeys: ['PAY-1', 'PAY-2'], shippedAt: '2024-05-01T12:30:00.000Z' }));
+    store.addShipment(makeShipment({ repo: SECRET_REPO, toSha: fakeSha('secret'), ticketKeys: ['PAY-1'], shippedAt: '2024-05-03T12:30:00.000Z' }));
     githubCanRead('gho_dana', [FIXTURE_REPO], [SECRET_REPO]);
     const res = await get('/tickets/pay-1', { cookie: await sessionCookie() });
     expect(res.status).toBe(200);

@@ -1,8 +1,10 @@
 /**
  * Reports for the web tests: a hostile one (markup and javascript: links in every field that comes from commits or
- * JIRA), a passing one and a small history. Built on test/store/fixtures.ts.
+ * JIRA), a passing one, a small history and shipments. Built on test/store/fixtures.ts.
  */
 import type { DeployReport } from '../../src/core/domain.js';
+import type { ShipmentRecord } from '../../src/core/records/shipment-record.js';
+import type { ShipmentInput } from '../../src/store/shipment-store.js';
 import { fakeSha, FIXTURE_REPO, makeCommit, makeReport, makeReportTicket, makeTicket } from '../store/fixtures.js';
 
 export const SCRIPT = '<script>alert(1)</script>';
@@ -74,4 +76,30 @@ export function history(count: number, newest = Date.parse('2024-05-02T00:00:00Z
       statusDescription: `history report ${i}`,
     }),
   );
+}
+
+/** A shipment of FIXTURE_REPO (ShipmentRecord without its id) that passed its check; override what a test needs. */
+export function makeShipment(overrides: Partial<ShipmentInput> = {}): ShipmentInput {
+  return {
+    repo: FIXTURE_REPO,
+    fromSha: fakeSha('prod0'),
+    toSha: fakeSha('c2'),
+    source: 'push',
+    environment: null,
+    shippedBy: 'dana',
+    shippedAt: '2024-05-01T10:00:00.000Z',
+    evaluationId: null,
+    checkState: 'success',
+    problemCount: 0,
+    problems: [],
+    ticketKeys: ['PAY-1', 'PAY-2'],
+    highRiskKeys: [],
+    rollback: false,
+    ...overrides,
+  };
+}
+
+/** The same as a stored record, for the pure renderers. */
+export function shipmentRecord(id: number, overrides: Partial<ShipmentInput> = {}): ShipmentRecord {
+  return { ...makeShipment(overrides), id, kind: 'shipment' };
 }
