@@ -1,7 +1,7 @@
 /**
  * Report building: the compared range + tickets + findings → a DeployReport (pure).
  */
-import type { DeployRange, DeployReport, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
+import type { DeployEvaluation, DeployRange, DeployReport, PullRequestEvaluation, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
 import type { RepoConfig } from '../config/repo-config-schema.js';
 import type { DeployKeySummary, KeyMatcher } from '../jira-keys/extract-jira-keys.js';
 import { summarizeDeployKeysSteps } from '../jira-keys/extract-jira-keys.js';
@@ -9,12 +9,19 @@ import { evaluateDeployRulesSteps } from '../rules/evaluate-deploy-rules.js';
 import { runSteps, runStepsYielding, type Steps, type YieldingOptions } from '../cooperative-steps.js';
 import { errorDescription, failureDescription, successDescription, uncheckedTicketsDescription } from './status-description.js';
 
-export interface ReportContext {
+/** Who evaluated what: a deploy (with its release pull request, if any) or a pull request (always with it). */
+export type ReportContext = {
   readonly repo: RepoRef;
   readonly trigger: ReportTrigger;
   readonly evaluatedAt: string;
-  readonly pullRequest: DeployReport['pullRequest'];
-  readonly kind?: DeployReport['kind'];
+} & (
+  | { readonly kind?: 'deploy'; readonly pullRequest: DeployEvaluation['pullRequest'] }
+  | { readonly kind: 'pull_request'; readonly pullRequest: PullRequestEvaluation['pullRequest'] }
+);
+
+/** The kind and pull request of the report, as one of the two honest combinations. */
+function subjectOf(ctx: ReportContext): Pick<DeployEvaluation, 'kind' | 'pullRequest'> | Pick<PullRequestEvaluation, 'kind' | 'pullRequest'> {
+  return ctx.kind === 'pull_request' ? { kind: 'pull_request', pullRequest: ctx.pullRequest } : { kind: 'deploy', pullRequest: ctx.pullRequest };
 }
 
 export interface DeployReportInput {
@@ -42,9 +49,8 @@ export function* buildDeployReportSteps(ctx: ReportContext, input: DeployReportI
   const reportTickets = [...keys.shipped].map(([key, shas]) => ({ key, ticket: tickets?.get(key) ?? null, commitShas: shas }));
   const state = findings.length ? 'failure' : 'success';
   return {
-    kind: ctx.kind ?? 'deploy',
+    ...subjectOf(ctx),
     repo: ctx.repo,
-    pullRequest: ctx.pullRequest,
     baseBranch: range.baseBranch,
     headBranch: range.headBranch,
     baseSha: range.baseSha,
@@ -83,9 +89,8 @@ export function buildErrorReport(
 ): DeployReport {
   const range = input.range ?? null;
   return {
-    kind: ctx.kind ?? 'deploy',
+    ...subjectOf(ctx),
     repo: ctx.repo,
-    pullRequest: ctx.pullRequest,
     baseBranch: input.baseBranch,
     headBranch: input.headBranch,
     baseSha: input.baseSha,
