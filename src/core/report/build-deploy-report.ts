@@ -1,10 +1,11 @@
 /**
  * Report building: the compared range + tickets + findings → a DeployReport (pure).
  */
-import type { DeployEvaluation, DeployRange, DeployReport, PullRequestEvaluation, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
+import type { DeployEvaluation, DeployRange, DeployReport, PullRequestEvaluation, ReportTicket, ReportTrigger, RepoRef, TicketSnapshot } from '../domain.js';
 import type { RepoConfig } from '../config/repo-config-schema.js';
 import type { DeployKeySummary, KeyMatcher } from '../jira-keys/extract-jira-keys.js';
 import { summarizeDeployKeysSteps } from '../jira-keys/extract-jira-keys.js';
+import { isHighRisk } from '../slack-announcement/high-risk.js';
 import { evaluateDeployRulesSteps } from '../rules/evaluate-deploy-rules.js';
 import { runSteps, runStepsYielding, type Steps, type YieldingOptions } from '../cooperative-steps.js';
 import { errorDescription, failureDescription, successDescription, uncheckedTicketsDescription } from './status-description.js';
@@ -31,6 +32,15 @@ export interface DeployReportInput {
   readonly tickets: ReadonlyMap<string, TicketSnapshot> | null;
   /** The keys of `range.commits` when already summarized (with the same matcher); computed otherwise. */
   readonly keys?: DeployKeySummary;
+}
+
+/**
+ * `highRiskKeys` of an evaluation: the keys of its tickets that are high risk by the announcement's rule
+ * (src/core/slack-announcement/high-risk.ts: the risk level, or the first words of the risk assessment, is one of
+ * `jira.highRiskValues`, case-insensitively), in ticket order. Unknown tickets (no snapshot) are never high risk.
+ */
+export function highRiskKeysOf(tickets: readonly ReportTicket[], highRiskValues: readonly string[]): string[] {
+  return tickets.filter((t) => isHighRisk(t.ticket, highRiskValues)).map((t) => t.key);
 }
 
 export function buildDeployReport(ctx: ReportContext, input: DeployReportInput): DeployReport {
@@ -73,6 +83,8 @@ export function* buildDeployReportSteps(ctx: ReportContext, input: DeployReportI
           ? uncheckedTicketsDescription(reportTickets.length, range.commits.length)
           : successDescription(reportTickets.length, range.commits.length),
     ...(keys.truncated.length ? { truncatedMessages: keys.truncated } : {}),
+    // Without ticket data (no JIRA: CLI only) nothing is known about risk, so the field stays absent.
+    ...(tickets === null ? {} : { highRiskKeys: highRiskKeysOf(reportTickets, config.jira.highRiskValues) }),
   };
 }
 
