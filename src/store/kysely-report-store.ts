@@ -8,7 +8,10 @@
  */
 import { sql } from 'kysely';
 import type { Kysely, Selectable } from 'kysely';
-import type { DeployReport, ReportState, ReportTrigger, RepoRef } from '../core/domain.js';
+import { z } from 'zod';
+import type { DeployReport, RepoRef } from '../core/domain.js';
+import { reportStateSchema, reportTriggerSchema } from '../core/records/evaluation-parts-schema.js';
+import { parseStoredEvaluation, reportKindSchema } from '../core/records/deploy-record-schema.js';
 import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
 import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
 import { createKyselySessionStore } from './kysely-session-store.js';
@@ -416,27 +419,30 @@ function nonNegativeInteger(value: number, what: string): number {
   return value;
 }
 
-const REPORT_KINDS: ReadonlySet<string> = new Set<DeployReport['kind']>(['deploy', 'pull_request']);
-const REPORT_STATES: ReadonlySet<string> = new Set<ReportState>(['success', 'failure', 'error']);
-const REPORT_TRIGGERS: ReadonlySet<string> = new Set<ReportTrigger>(['push', 'pull_request', 'recheck', 'jira', 'reconcile', 'cli', 'protection_rule']);
-const ANNOUNCEMENT_STATES: ReadonlySet<string> = new Set<AnnouncementState>(['pending', 'posted', 'failed']);
+/** Every AnnouncementState, no more and no fewer (the compiler checks both), as a schema. */
+const announcementStateSchema = z.enum({ pending: 'pending', posted: 'posted', failed: 'failed' } as const satisfies Record<
+  AnnouncementState,
+  AnnouncementState
+>);
 
-function oneOf<T extends string>(allowed: ReadonlySet<string>, value: string, what: string): T {
-  if (!allowed.has(value)) throw new Error(`stored ${what} is not recognised: ${JSON.stringify(value)}`);
-  return value as T;
+/** A stored column value that must be one of an enum's values. */
+function oneOf<T extends string>(schema: z.ZodType<T>, value: string, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new Error(`stored ${what} is not recognised: ${JSON.stringify(value)}`);
+  return parsed.data;
 }
 
 function toListItem(row: ListRow): ReportListItem {
   return {
     id: Number(row.id),
-    kind: oneOf<DeployReport['kind']>(REPORT_KINDS, row.kind, 'report kind'),
+    kind: oneOf(reportKindSchema, row.kind, 'report kind'),
     repo: { owner: row.owner, repo: row.repo },
     headSha: row.deploy_sha,
     baseSha: row.production_sha === '' ? null : row.production_sha,
     pullRequestNumber: row.pr_number === 0 ? null : Number(row.pr_number),
-    trigger: oneOf<ReportTrigger>(REPORT_TRIGGERS, row.trigger, 'report trigger'),
+    trigger: oneOf(reportTriggerSchema, row.trigger, 'report trigger'),
     evaluatedAt: readTime(row.evaluated_at),
-    state: oneOf<ReportState>(REPORT_STATES, row.state, 'report state'),
+    state: oneOf(reportStateSchema, row.state, 'report state'),
     ticketCount: Number(row.ticket_count),
     problemCount: Number(row.problem_count),
     commitCount: Number(row.commit_count),
@@ -454,7 +460,7 @@ function toAnnouncementRecord(row: AnnouncementRow): AnnouncementRecord {
     channel: row.channel,
     rollback: Boolean(row.is_rollback),
     ticketKeys: parseStringArray(row.ticket_keys, 'announcement ticket keys'),
-    state: oneOf<AnnouncementState>(ANNOUNCEMENT_STATES, row.state, 'announcement state'),
+    state: oneOf(announcementStateSchema, row.state, 'announcement state'),
     messageTs: row.message_ts,
     attempts: Number(row.attempts),
     lastError: row.last_error,
@@ -473,24 +479,7 @@ function parseStringArray(text: string, what: string): string[] {
   return value;
 }
 
-/** The stored JSON is our own, but it is still checked for the fields every reader relies on. */
+/** The stored JSON is our own, but it is parsed with the record schema (upgrading older field names) like any input. */
 function parseStoredReport(text: string): DeployReport {
-  const value: unknown = JSON.parse(text);
-  const record = typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null;
-  const repo = record?.['repo'];
-  const ok =
-    record !== null &&
-    typeof record['kind'] === 'string' &&
-    REPORT_KINDS.has(record['kind']) &&
-    typeof repo === 'object' &&
-    repo !== null &&
-    typeof (repo as Record<string, unknown>)['owner'] === 'string' &&
-    typeof (repo as Record<string, unknown>)['repo'] === 'string' &&
-    typeof record['headSha'] === 'string' &&
-    typeof record['evaluatedAt'] === 'string' &&
-    Array.isArray(record['tickets']) &&
-    Array.isArray(record['commits']) &&
-    Array.isArray(record['findings']);
-  if (!ok) throw new Error('stored report is not a deploy report');
-  return value as DeployReport;
+  return parseStoredEvaluation(JSON.parse(text));
 }

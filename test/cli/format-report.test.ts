@@ -62,7 +62,7 @@ function report(overrides: Partial<DeployReport> = {}): DeployReport {
     ticketChecksSkipped: false,
     statusDescription: 'All clear: 1 ticket ready, 1 commit checked',
     ...overrides,
-  };
+  } as DeployReport; // overrides may change the kind: keeping kind and pullRequest consistent is the caller's part
 }
 
 describe('markdown escaping', () => {

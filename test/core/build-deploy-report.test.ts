@@ -48,6 +48,7 @@ describe('buildDeployReport', () => {
       findings: [],
       ticketChecksSkipped: false,
       statusDescription: 'All clear: 2 tickets ready, 2 commits checked',
+      highRiskKeys: [],
     });
   });
 

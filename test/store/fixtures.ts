@@ -78,5 +78,5 @@ export function makeReport(overrides: Partial<DeployReport> = {}): DeployReport 
     ticketChecksSkipped: false,
     statusDescription: '1 problem: PAY-2 has no post-deploy checks',
     ...overrides,
-  };
+  } as DeployReport; // overrides may change the kind: keeping kind and pullRequest consistent is the caller's part
 }

@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { DeployReport } from '../../src/core/domain.js';
+import type { DeployReport, PullRequestEvaluation } from '../../src/core/domain.js';
 import { createReportStore } from '../../src/store/create-report-store.js';
 import { storeMigrations } from '../../src/store/migrations/run-store-migrations.js';
 import type { ReportStore } from '../../src/store/report-store.js';
@@ -25,7 +25,7 @@ function at(minutes: number): string {
 /** JIRA delivery keys: an identifier (or none) and a stand-in for the body hash. */
 const keys = (deliveryId: string | null, body = deliveryId ?? 'body') => ({ deliveryId, bodyHash: `hash-of-${body}` });
 
-function pullRequestReport(number: number, overrides: Partial<DeployReport> = {}): DeployReport {
+function pullRequestReport(number: number, overrides: Partial<PullRequestEvaluation> = {}): DeployReport {
   return makeReport({
     kind: 'pull_request',
     trigger: 'pull_request',

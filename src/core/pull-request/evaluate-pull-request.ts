@@ -8,6 +8,7 @@ import { extractKeys, summarizeDeployKeysSteps, type KeyMatcher } from '../jira-
 import { commitsWithoutTicketSteps, sortFindings, ticketFindings } from '../rules/evaluate-deploy-rules.js';
 import { runSteps, runStepsYielding, type Steps, type YieldingOptions } from '../cooperative-steps.js';
 import { failureDescription, truncateDescription } from '../report/status-description.js';
+import { highRiskKeysOf } from '../report/build-deploy-report.js';
 
 export interface PullRequestFacts {
   readonly number: number;
@@ -115,6 +116,7 @@ function* buildPullRequestReportSteps(ctx: PullRequestReportContext, input: Pull
   const summary = yield* summarizeDeployKeysSteps(input.commits, input.matcher);
   const withoutTicket = yield* commitsWithoutTicketSteps(input.commits, summary.byCommit, input.config);
   const state = findings.length ? 'failure' : 'success';
+  const reportTickets = prKeys.keys.map((key) => ({ key, ticket: tickets.get(key) ?? null, commitShas: prKeys.shasByKey.get(key) ?? [] }));
   return {
     kind: 'pull_request',
     repo: ctx.repo,
@@ -129,13 +131,14 @@ function* buildPullRequestReportSteps(ctx: PullRequestReportContext, input: Pull
     error: null,
     compare: input.compare,
     commits: input.commits,
-    tickets: prKeys.keys.map((key) => ({ key, ticket: tickets.get(key) ?? null, commitShas: prKeys.shasByKey.get(key) ?? [] })),
+    tickets: reportTickets,
     reverted: [...summary.reverted].map(([key, shas]) => ({ key, commitShas: shas })),
     commitsWithoutTicket: withoutTicket,
     findings,
     ticketChecksSkipped: false,
     statusDescription: state === 'failure' ? failureDescription(findings) : pullRequestSuccessDescription(prKeys.keys),
     ...(summary.truncated.length ? { truncatedMessages: summary.truncated } : {}),
+    highRiskKeys: highRiskKeysOf(reportTickets, input.config.jira.highRiskValues),
   };
 }
 
