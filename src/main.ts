@@ -24,6 +24,7 @@ import { createJiraTicketSource } from './jira/jira-ticket-source.js';
 import { createReportStore } from './store/create-report-store.js';
 import { createJiraWriter } from './jira/jira-writer.js';
 import { createSlackPoster } from './slack/slack-poster.js';
+import { createApprovalRequestPoster, createApprovalSlackClient } from './slack/approval-request-poster.js';
 import { createOperationsHandler } from './web/operations-routes.js';
 import { createSetupModeHandler } from './setup/setup-mode-handler.js';
 import { updateEnvFile } from './setup/update-env-file.js';
@@ -111,6 +112,8 @@ async function main(): Promise<void> {
     ? createSlackPoster({ token: options.slack.token, ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}), logger })
     : null;
   if (!slack) logger.info('SLACK_BOT_TOKEN is not set: deploys are not announced');
+  const slackApproval = options.slack ? { token: options.slack.token, ...(options.slack.apiUrl ? { apiUrl: options.slack.apiUrl } : {}), logger } : null;
+  if (slackApproval && !options.slackSigningSecret) logger.info('SLACK_SIGNING_SECRET is not set: deploy approvals cannot be decided from Slack');
   const stopping = new AbortController();
   const { server: s } = options;
   const server = new Server({
@@ -157,6 +160,8 @@ async function main(): Promise<void> {
       now: () => new Date(),
       logger,
       slack,
+      approvalPoster: slackApproval ? createApprovalRequestPoster(slackApproval) : null,
+      approvalSlack: slackApproval ? createApprovalSlackClient(slackApproval) : null,
       jiraWriter: transport ? createJiraWriter(transport) : null,
       shutdown: stopping.signal,
       metrics,

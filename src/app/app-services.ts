@@ -9,6 +9,7 @@ import type { EnvOptions } from './read-env-options.js';
 import type { WorkQueue } from './work-queue.js';
 import type { AppMetrics } from './app-metrics.js';
 import type { ApprovalRequestPoster } from '../core/approval/deploy-approval-port.js';
+import type { ApprovalSlackClient } from '../core/slack-approval/approval-slack-port.js';
 import { CheckFailure } from '../core/check-failure.js';
 import { reportUrl } from '../core/report-path.js';
 import type { Octokit } from '../github/github-history-source.js';
@@ -46,6 +47,8 @@ export interface AppServices {
   readonly leaseOwners?: () => string;
   /** Posts deployment approval requests to Slack (protection rule environments); absent: none are posted. */
   readonly approvalPoster?: ApprovalRequestPoster | null;
+  /** Slack calls of the interactions route (user-group members, ephemeral notes); absent: POST /slack/interactions is not served. */
+  readonly approvalSlack?: ApprovalSlackClient | null;
 }
 
 /** What a job knows about where it runs: the installation's Octokit and id. */

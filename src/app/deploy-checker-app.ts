@@ -13,6 +13,7 @@ import { createReevaluator, type Reevaluator } from './reevaluate-reports.js';
 import { createReconciler, type Reconciler } from './reconcile-missed-work.js';
 import { createStatusIntentSweeper, type StatusIntentSweeper } from './sweep-status-intents.js';
 import { createWebHandler } from '../web/web-handler.js';
+import { createSlackInteractionsRoute } from '../web/slack-interactions-route.js';
 import { webAuthWarning } from '../web/web-auth-config.js';
 import { createFrontHandler, runBeforeProbotHandlers } from '../web/front-handler.js';
 import { startWebSessionPruner } from '../web/session-pruner.js';
@@ -108,6 +109,18 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
     }
     const jobs = createCheckJobs(services, octokits, announcements);
     const reevaluator = createReevaluator(services, jobs);
+    const deployApprovals = createDeployApprovals(services, octokits);
+    const slackInteractions =
+      services.approvalSlack && services.env.slackSigningSecret
+        ? createSlackInteractionsRoute({
+            signingSecret: services.env.slackSigningSecret,
+            approvals: deployApprovals,
+            slack: services.approvalSlack,
+            logger: services.logger,
+            now: services.now,
+          })
+        : null;
+    if (slackInteractions) services.shutdown?.addEventListener('abort', () => void slackInteractions.idle(), { once: true });
     if (services.store) {
       const warning = webAuthWarning(services.env.web);
       if (warning) services.logger.warn(warning);
@@ -121,6 +134,7 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
           onTicketChanged: (key) => void reevaluator.onTicketChanged(key),
           logger: services.logger,
           now: services.now,
+          ...(slackInteractions ? { slackInteractions } : {}),
         }),
       );
       startWebSessionPruner({
@@ -135,7 +149,6 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
     const intentSweeper = createStatusIntentSweeper(services, octokits, jobs, { intervalMs: services.env.statusSweepIntervalMs });
     services.shutdown?.addEventListener('abort', () => void reconciler.stop(), { once: true });
     services.shutdown?.addEventListener('abort', () => void intentSweeper.stop(), { once: true });
-    const deployApprovals = createDeployApprovals(services, octokits);
     const protectionLoop = createProtectionReviewLoop(services, jobs, { intervalMs: services.env.protectionRecheckIntervalMs });
     services.shutdown?.addEventListener('abort', () => void protectionLoop.stop(), { once: true });
     hooks.onReady?.({ reevaluator, reconciler, intentSweeper, deployApprovals, protectionLoop });
