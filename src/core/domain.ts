@@ -129,4 +129,6 @@ export interface DeployReport {
   readonly truncatedMessages?: readonly string[];
   /** Keys of the tickets whose risk level is one of jira.highRiskValues (absent in reports stored before it existed). */
   readonly highRiskKeys?: readonly string[];
+  /** Set by retention: the commit list of this (superseded, old) evaluation was emptied; the counts stay. */
+  readonly commitsPruned?: boolean;
 }

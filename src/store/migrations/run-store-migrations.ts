@@ -16,6 +16,7 @@ import { createWebSessionsMigration } from './0002-web-sessions.js';
 import { createDeliveriesMigration } from './0003-deliveries.js';
 import { createStatusIntentsMigration } from './0004-status-intents.js';
 import { createKnownRepositoriesMigration } from './0005-known-repositories.js';
+import { createEvaluationHistoryMigration } from './0006-evaluation-history-and-shipments.js';
 
 /** Every migration by name; names sort in the order they apply. */
 export function storeMigrations(dialect: StoreDialect): Record<string, Migration> {
@@ -25,6 +26,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003-deliveries': createDeliveriesMigration(dialect),
     '0004-status-intents': createStatusIntentsMigration(dialect),
     '0005-known-repositories': createKnownRepositoriesMigration(dialect),
+    '0006-evaluation-history-and-shipments': createEvaluationHistoryMigration(dialect),
   };
 }
 
