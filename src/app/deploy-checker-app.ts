@@ -134,7 +134,8 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
     });
 
     app.on('deployment_status', async (context) => {
-      if (!announcements || !services.store) return;
+      // Shipments are recorded with or without Slack; without a store there is nothing to do with a deployment.
+      if (!services.store) return;
       const payload = validPayload(context, deploymentStatusWebhookPayload);
       if (!(await firstDelivery(context))) return;
       jobs.enqueue({

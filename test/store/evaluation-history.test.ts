@@ -156,7 +156,10 @@ describe.each([sqliteBackend, postgresBackend])('evaluation history on $name', (
       updated_at: report.evaluatedAt,
     });
     const legacyPr = makeReport({ evaluatedAt: at(1), kind: 'pull_request', pullRequest: { number: 4, title: 'PR', url: null } });
-    await old.insertInto('reports').values([row(legacy, 0), row(legacyPr, 4)]).execute();
+    await old
+      .insertInto('reports')
+      .values([row(legacy, 0), row(legacyPr, 4)])
+      .execute();
     const legacyIds = (await old.selectFrom('reports').select('id').orderBy('id').execute()).map((r) => Number(r.id));
     await old.destroy();
 
