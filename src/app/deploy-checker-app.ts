@@ -16,6 +16,7 @@ import { createWebHandler } from '../web/web-handler.js';
 import { webAuthWarning } from '../web/web-auth-config.js';
 import { createFrontHandler, runBeforeProbotHandlers } from '../web/front-handler.js';
 import { startWebSessionPruner } from '../web/session-pruner.js';
+import { startRetentionPruner } from './retention-pruner.js';
 import type { z } from 'zod';
 import {
   checkWebhookPayload,
@@ -118,6 +119,13 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
       startWebSessionPruner({
         store: services.store,
         intervalMs: 15 * 60_000,
+        logger: services.logger,
+        now: services.now,
+        ...(services.shutdown ? { shutdown: services.shutdown } : {}),
+      });
+      startRetentionPruner({
+        store: services.store,
+        retentionDays: services.env.retentionDays,
         logger: services.logger,
         now: services.now,
         ...(services.shutdown ? { shutdown: services.shutdown } : {}),

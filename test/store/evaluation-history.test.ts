@@ -180,7 +180,7 @@ describe.each([sqliteBackend, postgresBackend])('evaluation history on $name', (
   });
 });
 
-// biome-ignore lint/suspicious/noExplicitAny: the schema as it was at migration 0005
+/** A kysely instance on the database as it was at migration 0005 (any: that schema has no type here). */
 function oldDatabase(dialect: 'sqlite' | 'postgres', url: string): Kysely<any> {
   if (dialect === 'sqlite') {
     const database = new Database(url.slice('sqlite:'.length));
