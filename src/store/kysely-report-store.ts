@@ -62,6 +62,7 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
 
     async saveReport(report: DeployReport): Promise<number> {
       const now = clock().toISOString();
+      const evaluatedAt = storedTime(report.evaluatedAt, 'evaluatedAt');
       const identity = {
         owner: report.repo.owner,
         repo: report.repo.repo,
@@ -71,40 +72,64 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
         production_sha: report.baseSha ?? '',
         content_digest: evaluationDigest(report),
       };
-      const saved = await db
-        .insertInto('reports')
-        .values({
-          ...identity,
-          state: report.state,
-          trigger: report.trigger,
-          evaluated_at: storedTime(report.evaluatedAt, 'evaluatedAt'),
-          ticket_count: report.tickets.length,
-          problem_count: report.findings.length,
-          commit_count: report.commits.length,
-          status_description: report.statusDescription,
-          ticket_keys: JSON.stringify(ticketKeysOf(report)),
-          report_json: JSON.stringify(report),
-          high_risk_count: report.highRiskKeys?.length ?? 0,
-          created_at: now,
-          updated_at: now,
-        })
-        // The same evaluation again (a re-check that saw nothing new, a concurrent writer): the stored row stands.
-        .onConflict((oc) => oc.columns(REPORT_IDENTITY).doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (saved !== undefined) return saved.id;
-      const existing = await db
+      const values = {
+        state: report.state,
+        trigger: report.trigger,
+        evaluated_at: evaluatedAt,
+        ticket_count: report.tickets.length,
+        problem_count: report.findings.length,
+        commit_count: report.commits.length,
+        status_description: report.statusDescription,
+        ticket_keys: JSON.stringify(ticketKeysOf(report)),
+        report_json: JSON.stringify(report),
+        high_risk_count: report.highRiskKeys?.length ?? 0,
+        created_at: now,
+        updated_at: now,
+      };
+      /** Inserts the evaluation under this digest, or gives the id of the row already there (never touched). */
+      const insertOrFind = async (contentDigest: string): Promise<{ id: number; created: boolean }> => {
+        const saved = await db
+          .insertInto('reports')
+          .values({ ...identity, content_digest: contentDigest, ...values })
+          .onConflict((oc) => oc.columns(REPORT_IDENTITY).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (saved !== undefined) return { id: saved.id, created: true };
+        const existing = await db
+          .selectFrom('reports')
+          .select('id')
+          .where('owner', '=', identity.owner)
+          .where('repo', '=', identity.repo)
+          .where('kind', '=', identity.kind)
+          .where('pr_number', '=', identity.pr_number)
+          .where('deploy_sha', '=', identity.deploy_sha)
+          .where('production_sha', '=', identity.production_sha)
+          .where('content_digest', '=', contentDigest)
+          .executeTakeFirstOrThrow();
+        return { id: existing.id, created: false };
+      };
+      const first = await insertOrFind(identity.content_digest);
+      if (first.created) return first.id;
+      // The same evaluation is stored. If another one of this head came after it (A, then B, now A again: a ticket
+      // went back), the head's current outcome is A once more: that occurrence is a row of its own, keyed by the
+      // evaluation it follows, so that "the newest" is right and concurrent writers still agree on one row.
+      const newest = await db
         .selectFrom('reports')
-        .select('id')
+        .select(['id', 'evaluated_at', 'production_sha', 'content_digest'])
         .where('owner', '=', identity.owner)
         .where('repo', '=', identity.repo)
         .where('kind', '=', identity.kind)
         .where('pr_number', '=', identity.pr_number)
         .where('deploy_sha', '=', identity.deploy_sha)
-        .where('production_sha', '=', identity.production_sha)
-        .where('content_digest', '=', identity.content_digest)
+        .orderBy('evaluated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
         .executeTakeFirstOrThrow();
-      return existing.id;
+      // The newest is this evaluation (or an earlier recurrence of it): nothing new.
+      if (newest.production_sha === identity.production_sha && newest.content_digest.split('@')[0] === identity.content_digest) return newest.id;
+      // A late copy of an evaluation that has been superseded since changes nothing either.
+      if (evaluatedAt <= readTime(newest.evaluated_at)) return first.id;
+      return (await insertOrFind(`${identity.content_digest}@${newest.id}`)).id;
     },
 
     async getReport(repo: RepoRef, sha: string): Promise<DeployReport | null> {

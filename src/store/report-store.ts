@@ -88,7 +88,8 @@ export interface ReportStore extends WebSessionStore, DeliveryStore, StatusInten
    * Saves an evaluation; evaluations are immutable. Identity: (repo, kind, pull request number, head SHA, base SHA,
    * content digest — the report without evaluatedAt, trigger and statusDescription). The same identity again is a
    * no-op returning the stored row's id (the row is not touched); anything else is a new row. Concurrent writers
-   * never duplicate. Returns the row id.
+   * never duplicate. An evaluation equal to an earlier one that a different one has followed since (A, B, A again)
+   * is a new row too, so the newest always is the head's current outcome. Returns the row id.
    */
   saveReport(report: DeployReport): Promise<number>;
   /** The newest evaluation of this head SHA (deploy kind first, else the newest pull-request one), or null. */

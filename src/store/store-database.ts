@@ -35,7 +35,10 @@ export interface ReportsTable {
   report_json: string;
   created_at: StoredTime;
   updated_at: StoredTime;
-  /** SHA-256 of the canonical report JSON without time, trigger and status text; 'legacy:<id>' for rows from before 0006. */
+  /**
+   * SHA-256 of the canonical report JSON without time, trigger and status text (src/store/evaluation-digest.ts);
+   * `<digest>@<id>` for an evaluation that recurs after evaluation <id>; 'legacy:<id>' for rows from before 0006.
+   */
   content_digest: string;
   high_risk_count: Generated<number>;
   /** Retention emptied the commit list of report_json. */

@@ -66,6 +66,27 @@ describe.each([sqliteBackend, postgresBackend])('evaluation history on $name', (
       ]);
     });
 
+    it('stores an outcome that comes back (A, B, A) as a new row, so the SHA gives the current one; repeats add nothing', async () => {
+      const store = await open();
+      const failing = makeReport({ evaluatedAt: at(0) });
+      const passing = makeReport({ evaluatedAt: at(1), state: 'success', findings: [] });
+      const a = await store.saveReport(failing);
+      const b = await store.saveReport(passing);
+      const again = await store.saveReport(makeReport({ evaluatedAt: at(2) }));
+      expect(new Set([a, b, again]).size).toBe(3);
+      expect((await store.getReport(ACME, failing.headSha))?.evaluatedAt).toBe(at(2));
+      // The same outcome once more, from two replicas at once: still the row of its latest occurrence.
+      const repeats = await Promise.all([store.saveReport(makeReport({ evaluatedAt: at(3) })), store.saveReport(makeReport({ evaluatedAt: at(4) }))]);
+      expect(repeats).toEqual([again, again]);
+      // A late copy of an older evaluation changes nothing.
+      expect(await store.saveReport(makeReport({ evaluatedAt: at(1), state: 'success', findings: [] }))).toBe(b);
+      expect((await store.listEvaluationsForSha(ACME, failing.headSha)).map((item) => [item.id, item.state])).toEqual([
+        [again, 'failure'],
+        [b, 'success'],
+        [a, 'failure'],
+      ]);
+    });
+
     it('keeps another evaluation when production moved (another base SHA), even with the same findings', async () => {
       const store = await open();
       const first = await store.saveReport(makeReport({ baseSha: fakeSha('prod-a'), evaluatedAt: at(0) }));
