@@ -102,7 +102,7 @@ it('a failing deploy that ships keeps its evaluation and status, and Slack says 
   });
 });
 
-it('the production push records a shipment of the failing evaluation, also without Slack, and a replayed push records it once', async () => {
+it('the production push records a shipment of the failing evaluation, also without Slack, once per move; a forced push back is a rollback', async () => {
   harness = await startHarness({ store });
   const gh = mockGitHub(target);
   const jira = mockJiraCloud(JIRA_URL);
@@ -137,6 +137,29 @@ it('the production push records a shipment of the failing evaluation, also witho
   });
   expect((await store.shipmentsForTicket('PROJ-103')).map((s) => s.id)).toEqual([items[0]!.id]);
   // The head keeps its pre-ship evaluation and status: no second evaluation, no status over the failure.
+  expect(await store.listEvaluationsForSha(target, HEAD)).toHaveLength(1);
+  expect(gh.statuses.map((s) => s.state)).toEqual(['pending', 'failure']);
+
+  // Production is forced back to where it was: a rollback, to a SHA that was never checked as a deploy.
+  gh.config(CONFIG_WITHOUT_SLACK);
+  gh.compare(HEAD, PROD, [], { status: 'behind', aheadBy: 0, behindBy: 2 });
+  gh.branch('deploy', HEAD);
+  gh.branch('production', PROD);
+  gh.compare(PROD, HEAD, commits);
+  jira.bulkfetch(tickets);
+  const rollback = pushPayload(target, { ref: 'refs/heads/production', after: PROD, before: HEAD });
+  rollback['forced'] = true;
+  await harness.deliver('push', rollback);
+  expect(await store.latestShipment(target)).toMatchObject({
+    fromSha: HEAD,
+    toSha: PROD,
+    rollback: true,
+    checkState: 'never-checked',
+    evaluationId: null,
+    problemCount: 0,
+    ticketKeys: [],
+  });
+  // The deploy re-check saw what it saw before: the same evaluation, no new row, no new status.
   expect(await store.listEvaluationsForSha(target, HEAD)).toHaveLength(1);
   expect(gh.statuses.map((s) => s.state)).toEqual(['pending', 'failure']);
 });
