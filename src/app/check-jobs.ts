@@ -8,6 +8,7 @@ import { createSeenSet } from './bounded-seen-set.js';
 import type { DeployReport, RepoRef, ReportTrigger } from '../core/domain.js';
 import type { InstallationOctokits } from '../github/installation-octokit.js';
 import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-config.js';
+import type { RepoConfig } from '../core/config/repo-config-schema.js';
 import { commentOnIssue, reactToComment, userCanWrite } from '../github/github-pull-requests.js';
 import { handleDeploySignal, type AnnouncementContentSource } from './announce-deploys.js';
 import type { DeployAnnouncer } from '../slack/deploy-announcer.js';
@@ -15,6 +16,7 @@ import type { AppServices, JobGitHub } from './app-services.js';
 import type { Enqueued } from './work-queue.js';
 import { runDeployCheck } from './run-deploy-check.js';
 import { runPullRequestCheck } from './run-pull-request-check.js';
+import { recordShipment } from './record-shipment.js';
 import { jobKeys, repoKey } from './job-keys.js';
 import { runProtectionReview } from './protection-reviews.js';
 
@@ -92,6 +94,7 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
       log.debug({ repo: repoKey(repo), branch }, 'push to a branch that is neither deploy nor production: ignored');
       return;
     }
+    if (branch === branches.production && configResult.ok) await shipment(github, job.repo, 'push', job.payload, configResult.config);
     log.info({ repo: repoKey(repo), branch, after: job.payload.after }, 'push: checking the deploy');
     try {
       await runDeployCheck(services, github, { repo, trigger: 'push', configResult });
@@ -107,6 +110,29 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
         configResult,
       });
     }
+  }
+
+  /** Production moved: the shipment is recorded first (before the re-check or Slack), and a failure costs neither. */
+  async function shipment(github: JobGitHub, repo: RepoRef, name: 'push' | 'deployment_status', payload: unknown, config: RepoConfig): Promise<void> {
+    if (!services.store) return;
+    try {
+      await recordShipment(services, services.store, github.octokit, { name, payload, repo, config });
+    } catch (err) {
+      log.error({ err, repo: repoKey(repo), event: name }, 'could not record the shipment');
+    }
+  }
+
+  async function deploymentStatus(github: JobGitHub, job: Extract<CheckJob, { kind: 'deployment_status' }>): Promise<void> {
+    if (!services.store) return;
+    const configResult = await loadRepoConfig(github.octokit, job.repo);
+    if (configResult.ok) await shipment(github, job.repo, 'deployment_status', job.payload, configResult.config);
+    if (!announcements) return;
+    await handleDeploySignal(services, { ...announcements, store: services.store }, github.octokit, {
+      name: 'deployment_status',
+      payload: job.payload as never,
+      repo: job.repo,
+      configResult,
+    });
   }
 
   async function recheckComment(github: JobGitHub, job: Extract<CheckJob, { kind: 'recheck_comment' }>): Promise<void> {
@@ -147,12 +173,7 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
       case 'recheck_comment':
         return recheckComment(github, job);
       case 'deployment_status':
-        if (!announcements || !services.store) return;
-        return handleDeploySignal(services, { ...announcements, store: services.store }, github.octokit, {
-          name: 'deployment_status',
-          payload: job.payload as never,
-          repo: job.repo,
-        });
+        return deploymentStatus(github, job);
       case 'protection_review':
         return runProtectionReview(services, github, job.reviewId);
     }

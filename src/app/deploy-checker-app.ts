@@ -17,6 +17,7 @@ import { createSlackInteractionsRoute } from '../web/slack-interactions-route.js
 import { webAuthWarning } from '../web/web-auth-config.js';
 import { createFrontHandler, runBeforeProbotHandlers } from '../web/front-handler.js';
 import { startWebSessionPruner } from '../web/session-pruner.js';
+import { startRetentionPruner } from './retention-pruner.js';
 import type { z } from 'zod';
 import {
   checkWebhookPayload,
@@ -144,6 +145,13 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
         now: services.now,
         ...(services.shutdown ? { shutdown: services.shutdown } : {}),
       });
+      startRetentionPruner({
+        store: services.store,
+        retentionDays: services.env.retentionDays,
+        logger: services.logger,
+        now: services.now,
+        ...(services.shutdown ? { shutdown: services.shutdown } : {}),
+      });
     }
     const reconciler = createReconciler(services, octokits.forRepo, jobs, { intervalMs: services.env.reconcileIntervalMs });
     const intentSweeper = createStatusIntentSweeper(services, octokits, jobs, { intervalMs: services.env.statusSweepIntervalMs });
@@ -158,7 +166,8 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
     });
 
     app.on('deployment_status', async (context) => {
-      if (!announcements || !services.store) return;
+      // Shipments are recorded with or without Slack; without a store there is nothing to do with a deployment.
+      if (!services.store) return;
       const payload = validPayload(context, deploymentStatusWebhookPayload);
       if (!(await firstDelivery(context))) return;
       jobs.enqueue({

@@ -50,6 +50,8 @@ export interface EnvOptions {
   readonly protectionRecheckIntervalMs: number;
   /** How long an evaluation or a post holds its status intent (renewed while it runs); a dead replica's work is taken over after it. */
   readonly statusLeaseMs: number;
+  /** Evaluations older than this many days that were superseded and never shipped lose their commit lists. */
+  readonly retentionDays: number;
   readonly logLevel: string;
   /** GitHub web and API base URLs (github.com, or GitHub Enterprise Server via GHE_HOST / GHE_PROTOCOL). */
   readonly githubWebUrl: string;
@@ -92,6 +94,7 @@ const schema = z.object({
   STATUS_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5_000),
   PROTECTION_RECHECK_INTERVAL_MS: z.coerce.number().int().min(0).default(300_000),
   STATUS_LEASE_MS: z.coerce.number().int().min(1_000).max(600_000).default(60_000),
+  RETENTION_DAYS: z.coerce.number().int().min(1, 'must be a whole number of days, at least 1').default(180),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   GHE_HOST: z.string().optional(),
   GHE_PROTOCOL: z.enum(['http', 'https']).default('https'),
@@ -170,6 +173,7 @@ export function readEnvOptions(env: Readonly<Record<string, string | undefined>>
     statusSweepIntervalMs: e.STATUS_SWEEP_INTERVAL_MS,
     protectionRecheckIntervalMs: e.PROTECTION_RECHECK_INTERVAL_MS,
     statusLeaseMs: e.STATUS_LEASE_MS,
+    retentionDays: e.RETENTION_DAYS,
     logLevel: e.LOG_LEVEL,
     githubWebUrl,
     githubApiUrl,

@@ -2,8 +2,9 @@
  * The one ReportStore implementation, over kysely; the same queries run on SQLite and PostgreSQL.
  *
  * Every write is a single statement (ticket side tables are kept by triggers, see migrations/0001-initial.ts):
- * - saveReport: INSERT … ON CONFLICT (identity) DO UPDATE … WHERE excluded.evaluated_at >= reports.evaluated_at,
- *   so concurrent writers neither duplicate a report nor let an older evaluation overwrite a newer one;
+ * - saveReport: evaluations are immutable. INSERT … ON CONFLICT (identity) DO NOTHING, the identity being what was
+ *   compared and a digest of what was seen (migrations/0006): the same evaluation again is the stored row, a
+ *   different one is a new row, and concurrent writers never duplicate. "The report of a SHA" is its newest row;
  * - claimAnnouncement: one conditional UPDATE … RETURNING, so two workers cannot both take an announcement.
  */
 import { sql } from 'kysely';
@@ -12,13 +13,16 @@ import { z } from 'zod';
 import type { DeployReport, RepoRef } from '../core/domain.js';
 import { reportStateSchema, reportTriggerSchema } from '../core/records/evaluation-parts-schema.js';
 import { parseStoredEvaluation, reportKindSchema } from '../core/records/deploy-record-schema.js';
-import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary } from './report-store.js';
+import type { AnnouncementRecord, AnnouncementState, ReportListItem, ReportStore, RepoSummary, RepositoryFilter, RepositoryOverview } from './report-store.js';
+import { shippedWithProblems } from '../core/records/shipment-record.js';
 import type { AnnouncementsTable, ReportsTable, StoreDatabase } from './store-database.js';
 import { createKyselySessionStore } from './kysely-session-store.js';
 import { createKyselyDeliveryStore } from './kysely-delivery-store.js';
 import { createKyselyStatusIntentStore } from './kysely-status-intent-store.js';
 import { createKyselyKnownRepositoryStore } from './kysely-known-repository-store.js';
 import { createKyselyProtectionReviewStore } from './kysely-protection-review-store.js';
+import { createKyselyShipmentStore, toShipmentRecord } from './kysely-shipment-store.js';
+import { evaluationDigest } from './evaluation-digest.js';
 
 /** Longest error text kept for an announcement. */
 const MAX_ERROR_LENGTH = 2000;
@@ -38,7 +42,11 @@ const LIST_COLUMNS = [
   'problem_count',
   'commit_count',
   'status_description',
+  'high_risk_count',
 ] as const;
+
+/** The unique identity of an evaluation (migrations/0006): what it compared, and what it saw. */
+const REPORT_IDENTITY = ['owner', 'repo', 'kind', 'pr_number', 'deploy_sha', 'production_sha', 'content_digest'] as const;
 
 /** A report row as the list queries select it: exactly LIST_COLUMNS. */
 type ListRow = Pick<Selectable<ReportsTable>, (typeof LIST_COLUMNS)[number]>;
@@ -55,65 +63,78 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
     ...createKyselyStatusIntentStore(db),
     ...createKyselyKnownRepositoryStore(db as unknown as Kysely<unknown>),
     ...createKyselyProtectionReviewStore(db as unknown as Kysely<unknown>),
+    ...createKyselyShipmentStore(db, clock),
 
     async saveReport(report: DeployReport): Promise<number> {
       const now = clock().toISOString();
+      const evaluatedAt = storedTime(report.evaluatedAt, 'evaluatedAt');
       const identity = {
         owner: report.repo.owner,
         repo: report.repo.repo,
         kind: report.kind,
         pr_number: pullRequestNumberOf(report),
         deploy_sha: report.headSha,
+        production_sha: report.baseSha ?? '',
+        content_digest: evaluationDigest(report),
       };
-      const saved = await db
-        .insertInto('reports')
-        .values({
-          ...identity,
-          production_sha: report.baseSha ?? '',
-          state: report.state,
-          trigger: report.trigger,
-          evaluated_at: storedTime(report.evaluatedAt, 'evaluatedAt'),
-          ticket_count: report.tickets.length,
-          problem_count: report.findings.length,
-          commit_count: report.commits.length,
-          status_description: report.statusDescription,
-          ticket_keys: JSON.stringify(ticketKeysOf(report)),
-          report_json: JSON.stringify(report),
-          created_at: now,
-          updated_at: now,
-        })
-        .onConflict((oc) =>
-          oc
-            .columns(['owner', 'repo', 'kind', 'pr_number', 'deploy_sha'])
-            .doUpdateSet((eb) => ({
-              production_sha: eb.ref('excluded.production_sha'),
-              state: eb.ref('excluded.state'),
-              trigger: eb.ref('excluded.trigger'),
-              evaluated_at: eb.ref('excluded.evaluated_at'),
-              ticket_count: eb.ref('excluded.ticket_count'),
-              problem_count: eb.ref('excluded.problem_count'),
-              commit_count: eb.ref('excluded.commit_count'),
-              status_description: eb.ref('excluded.status_description'),
-              ticket_keys: eb.ref('excluded.ticket_keys'),
-              report_json: eb.ref('excluded.report_json'),
-              updated_at: eb.ref('excluded.updated_at'),
-            }))
-            .where((eb) => eb('excluded.evaluated_at', '>=', eb.ref('reports.evaluated_at'))),
-        )
-        .returning('id')
-        .executeTakeFirst();
-      if (saved !== undefined) return saved.id;
-      // A newer evaluation is already stored: this one is ignored; the row it would have replaced is the answer.
-      const existing = await db
+      const values = {
+        state: report.state,
+        trigger: report.trigger,
+        evaluated_at: evaluatedAt,
+        ticket_count: report.tickets.length,
+        problem_count: report.findings.length,
+        commit_count: report.commits.length,
+        status_description: report.statusDescription,
+        ticket_keys: JSON.stringify(ticketKeysOf(report)),
+        report_json: JSON.stringify(report),
+        high_risk_count: report.highRiskKeys?.length ?? 0,
+        created_at: now,
+        updated_at: now,
+      };
+      /** Inserts the evaluation under this digest, or gives the id of the row already there (never touched). */
+      const insertOrFind = async (contentDigest: string): Promise<{ id: number; created: boolean }> => {
+        const saved = await db
+          .insertInto('reports')
+          .values({ ...identity, content_digest: contentDigest, ...values })
+          .onConflict((oc) => oc.columns(REPORT_IDENTITY).doNothing())
+          .returning('id')
+          .executeTakeFirst();
+        if (saved !== undefined) return { id: saved.id, created: true };
+        const existing = await db
+          .selectFrom('reports')
+          .select('id')
+          .where('owner', '=', identity.owner)
+          .where('repo', '=', identity.repo)
+          .where('kind', '=', identity.kind)
+          .where('pr_number', '=', identity.pr_number)
+          .where('deploy_sha', '=', identity.deploy_sha)
+          .where('production_sha', '=', identity.production_sha)
+          .where('content_digest', '=', contentDigest)
+          .executeTakeFirstOrThrow();
+        return { id: existing.id, created: false };
+      };
+      const first = await insertOrFind(identity.content_digest);
+      if (first.created) return first.id;
+      // The same evaluation is stored. If another one of this head came after it (A, then B, now A again: a ticket
+      // went back), the head's current outcome is A once more: that occurrence is a row of its own, keyed by the
+      // evaluation it follows, so that "the newest" is right and concurrent writers still agree on one row.
+      const newest = await db
         .selectFrom('reports')
-        .select('id')
+        .select(['id', 'evaluated_at', 'production_sha', 'content_digest'])
         .where('owner', '=', identity.owner)
         .where('repo', '=', identity.repo)
         .where('kind', '=', identity.kind)
         .where('pr_number', '=', identity.pr_number)
         .where('deploy_sha', '=', identity.deploy_sha)
+        .orderBy('evaluated_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(1)
         .executeTakeFirstOrThrow();
-      return existing.id;
+      // The newest is this evaluation (or an earlier recurrence of it): nothing new.
+      if (newest.production_sha === identity.production_sha && newest.content_digest.split('@')[0] === identity.content_digest) return newest.id;
+      // A late copy of an evaluation that has been superseded since changes nothing either.
+      if (evaluatedAt <= readTime(newest.evaluated_at)) return first.id;
+      return (await insertOrFind(`${identity.content_digest}@${newest.id}`)).id;
     },
 
     async getReport(repo: RepoRef, sha: string): Promise<DeployReport | null> {
@@ -191,14 +212,25 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
     },
 
     async reportsForTicket(key: string): Promise<ReportListItem[]> {
-      const rows = await db
+      // One item per report as before evaluations were kept: the newest evaluation of each subject and head.
+      const ranked = db
         .selectFrom('reports')
         .innerJoin('report_tickets', 'report_tickets.report_id', 'reports.id')
         .select(listColumnsOf('reports'))
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) =>
+              ob
+                .partitionBy(['reports.owner', 'reports.repo', 'reports.kind', 'reports.pr_number', 'reports.deploy_sha'])
+                .orderBy('reports.evaluated_at', 'desc')
+                .orderBy('reports.id', 'desc'),
+            )
+            .as('head_rank'),
+        )
         .where('report_tickets.ticket_key', '=', key)
-        .orderBy('reports.evaluated_at', 'desc')
-        .orderBy('reports.id', 'desc')
-        .execute();
+        .as('ranked');
+      const rows = await db.selectFrom(ranked).select(LIST_COLUMNS).where('head_rank', '=', 1).orderBy('evaluated_at', 'desc').orderBy('id', 'desc').execute();
       return rows.map(toListItem);
     },
 
@@ -369,16 +401,160 @@ export function createKyselyReportStore(db: Kysely<StoreDatabase>, options: { no
       return rows.map(toAnnouncementRecord);
     },
 
-    // SCAFFOLD: the store-records branch implements these.
-    listEvaluationsForSha: () => Promise.reject(new Error('not implemented')),
-    getReportById: () => Promise.reject(new Error('not implemented')),
-    listRepositoryOverviews: () => Promise.reject(new Error('not implemented')),
-    pruneEvaluationCommits: () => Promise.reject(new Error('not implemented')),
-    recordShipment: () => Promise.reject(new Error('not implemented')),
-    latestShipment: () => Promise.reject(new Error('not implemented')),
-    shipmentsForSha: () => Promise.reject(new Error('not implemented')),
-    listShipments: () => Promise.reject(new Error('not implemented')),
-    shipmentsForTicket: () => Promise.reject(new Error('not implemented')),
+    async listEvaluationsForSha(repo: RepoRef, sha: string): Promise<ReportListItem[]> {
+      const rows = await db
+        .selectFrom('reports')
+        .select(LIST_COLUMNS)
+        .where('owner', '=', repo.owner)
+        .where('repo', '=', repo.repo)
+        .where('deploy_sha', '=', sha)
+        .orderBy('evaluated_at', 'desc')
+        .orderBy('id', 'desc')
+        .execute();
+      return rows.map(toListItem);
+    },
+
+    async getReportById(id: number): Promise<DeployReport | null> {
+      if (!Number.isSafeInteger(id) || id < 1) return null;
+      const row = await db.selectFrom('reports').select('report_json').where('id', '=', id).executeTakeFirst();
+      return row === undefined ? null : parseStoredReport(row.report_json);
+    },
+
+    async listRepositoryOverviews(filter: RepositoryFilter) {
+      const limit = nonNegativeInteger(filter.limit, 'limit');
+      const offset = nonNegativeInteger(filter.offset, 'offset');
+      const pattern = filter.repoContains ? `%${escapeLike(filter.repoContains.toLowerCase())}%` : null;
+      // Three queries whatever the number of repositories: newest evaluation, pending deploy, last shipment, each
+      // ranked per repository in SQL; joined, filtered and paged here.
+      const matches = (table: 'reports' | 'shipments') =>
+        sql<boolean>`lower(${sql.ref(`${table}.owner`)} || '/' || ${sql.ref(`${table}.repo`)}) like ${pattern} escape '\\'`;
+      const newest = db
+        .selectFrom('reports')
+        .select(listColumnsOf('reports'))
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) => ob.partitionBy(['reports.owner', 'reports.repo']).orderBy('reports.evaluated_at', 'desc').orderBy('reports.id', 'desc'))
+            .as('rank'),
+        )
+        .$if(pattern !== null, (qb) => qb.where(matches('reports')))
+        .as('ranked');
+      const pending = db
+        .selectFrom('reports')
+        .select(listColumnsOf('reports'))
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) => ob.partitionBy(['reports.owner', 'reports.repo']).orderBy('reports.evaluated_at', 'desc').orderBy('reports.id', 'desc'))
+            .as('rank'),
+        )
+        .where('reports.kind', '=', 'deploy')
+        // Not what production already reached, and evaluated after the last move of production.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('shipments')
+                .select('shipments.id')
+                .whereRef('shipments.owner', '=', 'reports.owner')
+                .whereRef('shipments.repo', '=', 'reports.repo')
+                .where((eb) =>
+                  eb.or([eb('shipments.to_sha', '=', eb.ref('reports.deploy_sha')), eb('shipments.shipped_at', '>=', eb.ref('reports.evaluated_at'))]),
+                ),
+            ),
+          ),
+        )
+        .$if(pattern !== null, (qb) => qb.where(matches('reports')))
+        .as('ranked');
+      const shipped = db
+        .selectFrom('shipments')
+        .selectAll('shipments')
+        .select((eb) =>
+          eb.fn
+            .agg<number>('row_number')
+            .over((ob) => ob.partitionBy(['shipments.owner', 'shipments.repo']).orderBy('shipments.shipped_at', 'desc').orderBy('shipments.id', 'desc'))
+            .as('rank'),
+        )
+        .$if(pattern !== null, (qb) => qb.where(matches('shipments')))
+        .as('ranked');
+      const [newestRows, pendingRows, shipmentRows] = await Promise.all([
+        db.selectFrom(newest).select(LIST_COLUMNS).where('rank', '=', 1).execute(),
+        db.selectFrom(pending).select(LIST_COLUMNS).where('rank', '=', 1).execute(),
+        db.selectFrom(shipped).selectAll().where('rank', '=', 1).execute(),
+      ]);
+      const key = (owner: string, repo: string) => `${owner}/${repo}`;
+      const pendingByRepo = new Map(pendingRows.map((row) => [key(row.owner, row.repo), toListItem(row)]));
+      const shipmentByRepo = new Map(
+        shipmentRows.map((row) => {
+          const { rank: _rank, ...shipment } = row;
+          return [key(row.owner, row.repo), toShipmentRecord(shipment)];
+        }),
+      );
+      const activityOf = (overview: RepositoryOverview) =>
+        Math.max(Date.parse(overview.latest.evaluatedAt), overview.lastShipment ? Date.parse(overview.lastShipment.shippedAt) : 0);
+      const all = newestRows
+        .map((row): RepositoryOverview => {
+          const latest = toListItem(row);
+          const repoKey = key(row.owner, row.repo);
+          return { repo: latest.repo, latest, pendingDeploy: pendingByRepo.get(repoKey) ?? null, lastShipment: shipmentByRepo.get(repoKey) ?? null };
+        })
+        .filter((overview) => {
+          if (filter.state === undefined) return true;
+          if (filter.state === 'shipped-with-problems') return overview.lastShipment !== null && shippedWithProblems(overview.lastShipment);
+          return overview.pendingDeploy?.state === filter.state;
+        })
+        .sort((a, b) => activityOf(b) - activityOf(a) || b.latest.id - a.latest.id);
+      return { items: all.slice(offset, offset + limit), total: all.length };
+    },
+
+    async pruneEvaluationCommits(before: Date, batchSize: number): Promise<number> {
+      const size = nonNegativeInteger(batchSize, 'batchSize');
+      if (size === 0) return 0;
+      const cutoff = storedTime(before, 'before');
+      // Kept: the newest evaluation of each subject (kind, pull request) and head, and any evaluation a shipment names.
+      const candidates = await db
+        .selectFrom('reports as r')
+        .select(['r.id', 'r.report_json'])
+        .where('r.evaluated_at', '<', cutoff)
+        .where('r.commits_pruned', '=', 0)
+        .where('r.commit_count', '>', 0)
+        .where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('reports as newer')
+              .select('newer.id')
+              .whereRef('newer.owner', '=', 'r.owner')
+              .whereRef('newer.repo', '=', 'r.repo')
+              .whereRef('newer.kind', '=', 'r.kind')
+              .whereRef('newer.pr_number', '=', 'r.pr_number')
+              .whereRef('newer.deploy_sha', '=', 'r.deploy_sha')
+              .where((eb) =>
+                eb.or([
+                  eb('newer.evaluated_at', '>', eb.ref('r.evaluated_at')),
+                  eb.and([eb('newer.evaluated_at', '=', eb.ref('r.evaluated_at')), eb('newer.id', '>', eb.ref('r.id'))]),
+                ]),
+              ),
+          ),
+        )
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('shipments').select('shipments.id').whereRef('shipments.evaluation_id', '=', 'r.id'))))
+        .orderBy('r.id')
+        .limit(size)
+        .execute();
+      let pruned = 0;
+      for (const row of candidates) {
+        const report = JSON.parse(row.report_json) as Record<string, unknown>;
+        const updated = await db
+          .updateTable('reports')
+          .set({ report_json: JSON.stringify({ ...report, commits: [], commitsPruned: true }), commits_pruned: 1, updated_at: clock().toISOString() })
+          .where('id', '=', Number(row.id))
+          .where('commits_pruned', '=', 0)
+          // A shipment recorded since the selection keeps its evaluation whole.
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('shipments').select('shipments.id').where('shipments.evaluation_id', '=', Number(row.id)))),
+          )
+          .executeTakeFirst();
+        pruned += Number(updated.numUpdatedRows);
+      }
+      return pruned;
+    },
 
     async close(): Promise<void> {
       await db.destroy();
@@ -414,6 +590,11 @@ function readOptionalTime(value: string | Date | null): string | null {
   return value === null ? null : readTime(value);
 }
 
+/** The text matched literally by LIKE … ESCAPE '\\': its wildcards and the escape character escaped. */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
+}
+
 function nonNegativeInteger(value: number, what: string): number {
   if (!Number.isSafeInteger(value) || value < 0) throw new Error(`${what} must be a non-negative integer`);
   return value;
@@ -447,7 +628,7 @@ function toListItem(row: ListRow): ReportListItem {
     problemCount: Number(row.problem_count),
     commitCount: Number(row.commit_count),
     statusDescription: row.status_description,
-    highRiskCount: 0, // SCAFFOLD: replaced by the store-records branch
+    highRiskCount: Number(row.high_risk_count),
   };
 }
 

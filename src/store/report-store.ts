@@ -86,11 +86,14 @@ export interface ReportStore extends WebSessionStore, DeliveryStore, StatusInten
   checkHealth(): Promise<StoreHealth>;
 
   /**
-   * Saves an evaluation. One row per (repo, kind, pull request number, deploy SHA): a newer evaluation replaces an
-   * older one, an older one arriving late is ignored; concurrent writers never duplicate. Returns the row id.
+   * Saves an evaluation; evaluations are immutable. Identity: (repo, kind, pull request number, head SHA, base SHA,
+   * content digest — the report without evaluatedAt, trigger and statusDescription). The same identity again is a
+   * no-op returning the stored row's id (the row is not touched); anything else is a new row. Concurrent writers
+   * never duplicate. An evaluation equal to an earlier one that a different one has followed since (A, B, A again)
+   * is a new row too, so the newest always is the head's current outcome. Returns the row id.
    */
   saveReport(report: DeployReport): Promise<number>;
-  /** The report for this SHA (deploy kind first, else the newest pull-request report for it), or null. */
+  /** The newest evaluation of this head SHA (deploy kind first, else the newest pull-request one), or null. */
   getReport(repo: RepoRef, sha: string): Promise<DeployReport | null>;
   /**
    * The full SHAs of the repository's reports that start with `prefix` (lower-case hex), at most `limit` of them:
@@ -109,9 +112,9 @@ export interface ReportStore extends WebSessionStore, DeliveryStore, StatusInten
   pruneEvaluationCommits(before: Date, batchSize: number): Promise<number>;
   /** Every repository with its newest report, newest first. */
   listRepositories(): Promise<RepoSummary[]>;
-  /** Report history of a repository, newest first. */
+  /** Report history of a repository: every evaluation, newest first. */
   listReports(repo: RepoRef, page: { limit: number; offset: number }): Promise<{ items: ReportListItem[]; total: number }>;
-  /** Every report that contains the ticket (shipped or reverted), newest first. */
+  /** Every report that contains the ticket (shipped or reverted), newest first: the newest evaluation per kind, pull request and head. */
   reportsForTicket(key: string): Promise<ReportListItem[]>;
   /** The newest deploy report of each repository that contains the ticket, and the newest report of each pull request. */
   latestReportsForTicket(key: string): Promise<ReportListItem[]>;

@@ -35,6 +35,14 @@ export interface ReportsTable {
   report_json: string;
   created_at: StoredTime;
   updated_at: StoredTime;
+  /**
+   * SHA-256 of the canonical report JSON without time, trigger and status text (src/store/evaluation-digest.ts);
+   * `<digest>@<id>` for an evaluation that recurs after evaluation <id>; 'legacy:<id>' for rows from before 0006.
+   */
+  content_digest: string;
+  high_risk_count: Generated<number>;
+  /** Retention emptied the commit list of report_json. */
+  commits_pruned: ColumnType<number | boolean, number | undefined, number>;
 }
 
 export interface ReportTicketsTable {
@@ -67,6 +75,34 @@ export interface AnnouncementTicketsTable {
   ticket_key: string;
 }
 
+export interface ShipmentsTable {
+  id: Generated<number>;
+  owner: string;
+  repo: string;
+  /** '' when unknown. */
+  from_sha: string;
+  to_sha: string;
+  source: string;
+  environment: string | null;
+  shipped_by: string | null;
+  shipped_at: StoredTime;
+  evaluation_id: number | null;
+  check_state: string;
+  problem_count: number;
+  with_problems: StoredBoolean;
+  is_rollback: StoredBoolean;
+  /** JSON arrays of strings. */
+  problems: string;
+  ticket_keys: string;
+  high_risk_keys: string;
+  created_at: StoredTime;
+}
+
+export interface ShipmentTicketsTable {
+  shipment_id: number;
+  ticket_key: string;
+}
+
 export interface JiraDeliveriesTable {
   delivery_id: string;
   received_at: StoredTime;
@@ -78,6 +114,8 @@ export interface StoreDatabase {
   announcements: AnnouncementsTable;
   announcement_tickets: AnnouncementTicketsTable;
   jira_deliveries: JiraDeliveriesTable;
+  shipments: ShipmentsTable;
+  shipment_tickets: ShipmentTicketsTable;
 }
 
 export type StoreDialect = 'sqlite' | 'postgres';

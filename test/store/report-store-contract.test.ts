@@ -100,29 +100,38 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       expect(await store.getReport(OTHER, report.headSha)).toBeNull();
     });
 
-    it('replaces a report with a newer evaluation of the same deploy', async () => {
+    it('keeps a newer evaluation with other findings as a new row; the SHA gives the newest, its history both', async () => {
       const first = makeReport({ evaluatedAt: at(0), state: 'failure' });
       const newer = makeReport({ evaluatedAt: at(5), state: 'success', trigger: 'recheck', findings: [] });
-      const id = await store.saveReport(first);
-      expect(await store.saveReport(newer)).toBe(id);
+      const firstId = await store.saveReport(first);
+      const newerId = await store.saveReport(newer);
+      expect(newerId).not.toBe(firstId);
       expect(await store.getReport(ACME, first.headSha)).toEqual(newer);
+      expect(await store.getReportById(firstId)).toEqual(first);
       const { items, total } = await store.listReports(ACME, { limit: 10, offset: 0 });
-      expect(total).toBe(1);
-      expect(items[0]).toMatchObject({ id, state: 'success', trigger: 'recheck', problemCount: 0, evaluatedAt: at(5) });
+      expect(total).toBe(2);
+      expect(items.map((item) => [item.id, item.state])).toEqual([
+        [newerId, 'success'],
+        [firstId, 'failure'],
+      ]);
     });
 
-    it('ignores an older evaluation that arrives late, and still returns the row id', async () => {
+    it('stores an older evaluation that arrives late as history, and the SHA still gives the newest', async () => {
       const newer = makeReport({ evaluatedAt: at(10), state: 'success', findings: [] });
       const older = makeReport({ evaluatedAt: at(1), state: 'failure' });
-      const id = await store.saveReport(newer);
-      expect(await replica.saveReport(older)).toBe(id);
+      const newerId = await store.saveReport(newer);
+      const olderId = await replica.saveReport(older);
+      expect(olderId).not.toBe(newerId);
       expect(await store.getReport(ACME, newer.headSha)).toEqual(newer);
+      expect((await store.listEvaluationsForSha(ACME, newer.headSha)).map((item) => item.id)).toEqual([newerId, olderId]);
     });
 
-    it('lets an evaluation with the same time replace the stored one (last write wins on a tie)', async () => {
-      await store.saveReport(makeReport({ evaluatedAt: at(3), statusDescription: 'first' }));
-      await store.saveReport(makeReport({ evaluatedAt: at(3), statusDescription: 'second' }));
-      expect((await store.getReport(ACME, makeReport().headSha))?.statusDescription).toBe('second');
+    it('keeps the stored row when the same evaluation is saved again with another time, trigger or status text', async () => {
+      const first = makeReport({ evaluatedAt: at(3), statusDescription: 'first' });
+      const id = await store.saveReport(first);
+      expect(await store.saveReport(makeReport({ evaluatedAt: at(9), trigger: 'recheck', statusDescription: 'second' }))).toBe(id);
+      expect(await store.getReport(ACME, first.headSha)).toEqual(first);
+      expect((await store.listReports(ACME, { limit: 10, offset: 0 })).total).toBe(1);
     });
 
     it('compares evaluation times as instants, whatever offset they were written with', async () => {
@@ -136,7 +145,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       expect(items[0]?.evaluatedAt).toBe('2024-05-01T10:30:00.000Z');
     });
 
-    it('keeps one row per repository, kind, pull request and deploy SHA', async () => {
+    it('tells evaluations apart by repository, kind, pull request and head SHA', async () => {
       const sha = fakeSha('head');
       const ids = new Set([
         await store.saveReport(makeReport({ headSha: sha })),
@@ -171,27 +180,28 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       await expect(store.saveReport(makeReport({ evaluatedAt: 'yesterday-ish' }))).rejects.toThrow(/evaluatedAt/);
     });
 
-    it('keeps exactly one row and the newest evaluation when two replicas write the same report concurrently', async () => {
-      const writes = Array.from({ length: 20 }, (_, index) => index)
-        // Shuffled so that the newest evaluation is neither the first nor the last write to start.
-        .sort((a, b) => ((a * 7) % 20) - ((b * 7) % 20))
-        .map((index) => {
-          const report = withTickets([`PAY-${100 + index}`], {
-            evaluatedAt: at(index),
-            statusDescription: `evaluation ${index}`,
-          });
-          return (index % 2 === 0 ? store : replica).saveReport(report);
-        });
+    it('keeps exactly one row when two replicas write the same evaluation concurrently', async () => {
+      const writes = Array.from({ length: 20 }, (_, index) =>
+        (index % 2 === 0 ? store : replica).saveReport(withTickets(['PAY-100'], { evaluatedAt: at(index), statusDescription: `evaluation ${index}` })),
+      );
       const ids = await Promise.all(writes);
       expect(new Set(ids).size).toBe(1);
       const { items, total } = await store.listReports(ACME, { limit: 10, offset: 0 });
       expect(total).toBe(1);
-      expect(items[0]).toMatchObject({ id: ids[0], evaluatedAt: at(19), statusDescription: 'evaluation 19' });
-      expect((await store.getReport(ACME, makeReport().headSha))?.statusDescription).toBe('evaluation 19');
-      // The ticket index was rewritten together with the report: only the newest evaluation's key is left.
+      expect(items[0]?.id).toBe(ids[0]);
       const indexed = await database!.query<{ ticket_key: string }>('SELECT ticket_key FROM report_tickets');
-      expect(indexed.map((row) => row.ticket_key)).toEqual(['PAY-119']);
-      expect(await store.reportsForTicket('PAY-118')).toEqual([]);
+      expect(indexed.map((row) => row.ticket_key)).toEqual(['PAY-100']);
+    });
+
+    it('keeps one row per distinct evaluation when replicas write different ones concurrently', async () => {
+      // Each of five evaluations is written by both replicas.
+      const writes = Array.from({ length: 10 }, (_, index) =>
+        (index % 2 === 0 ? store : replica).saveReport(withTickets([`PAY-${100 + Math.floor(index / 2)}`], { evaluatedAt: at(Math.floor(index / 2)) })),
+      );
+      const ids = await Promise.all(writes);
+      expect(new Set(ids).size).toBe(5);
+      expect((await store.listEvaluationsForSha(ACME, makeReport().headSha)).map((item) => item.evaluatedAt)).toEqual([at(4), at(3), at(2), at(1), at(0)]);
+      expect((await store.getReport(ACME, makeReport().headSha))?.evaluatedAt).toBe(at(4));
     });
   });
 
@@ -296,15 +306,15 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('ReportStore o
       expect((await store.reportsForTicket('PAY-1')).map((item) => item.id)).toEqual([id]);
     });
 
-    it('rewrites the index when a newer evaluation replaces a report, and not for an ignored older one', async () => {
+    it('lists a ticket by the newest evaluation of each head that contains it', async () => {
       const sha = fakeSha('head');
-      await store.saveReport(withTickets(['PAY-1', 'PAY-2'], { headSha: sha, evaluatedAt: at(0) }));
-      await store.saveReport(withTickets(['PAY-2', 'PAY-4'], { headSha: sha, evaluatedAt: at(5) }));
-      await store.saveReport(withTickets(['PAY-7'], { headSha: sha, evaluatedAt: at(1) }));
-      expect(await store.reportsForTicket('PAY-1')).toEqual([]);
-      expect(await store.reportsForTicket('PAY-7')).toEqual([]);
-      expect(await store.reportsForTicket('PAY-2')).toHaveLength(1);
-      expect(await store.reportsForTicket('PAY-4')).toHaveLength(1);
+      const firstId = await store.saveReport(withTickets(['PAY-1', 'PAY-2'], { headSha: sha, evaluatedAt: at(0) }));
+      const newestId = await store.saveReport(withTickets(['PAY-2', 'PAY-4'], { headSha: sha, evaluatedAt: at(5) }));
+      const lateId = await store.saveReport(withTickets(['PAY-7'], { headSha: sha, evaluatedAt: at(1) }));
+      expect((await store.reportsForTicket('PAY-1')).map((item) => item.id)).toEqual([firstId]);
+      expect((await store.reportsForTicket('PAY-7')).map((item) => item.id)).toEqual([lateId]);
+      expect((await store.reportsForTicket('PAY-2')).map((item) => item.id)).toEqual([newestId]);
+      expect((await store.reportsForTicket('PAY-4')).map((item) => item.id)).toEqual([newestId]);
     });
 
     it('gives the newest deploy report per repository and the newest report per pull request', async () => {

@@ -64,6 +64,12 @@ function ignored(reason: string): DetectedDeploy {
 export function detectDeploy(eventName: string, payload: unknown, config: DeployConfig): DetectedDeploy {
   if (eventName !== 'push' && eventName !== 'deployment_status') return ignored(`event ${eventName} is not a deploy signal`);
   if (!config.slack.channel) return ignored('slack.channel is not configured');
+  return detectProductionMove(eventName, payload, config);
+}
+
+/** The same classification whether or not Slack is configured: shipments are recorded either way. */
+export function detectProductionMove(eventName: string, payload: unknown, config: Pick<RepoConfig, 'branches' | 'deploy'>): DetectedDeploy {
+  if (eventName !== 'push' && eventName !== 'deployment_status') return ignored(`event ${eventName} is not a deploy signal`);
   if (eventName === 'push') {
     if (config.deploy.signal !== 'push') return ignored('deploy.signal is "deployment": pushes do not count');
     const parsed = pushPayload.safeParse(payload);

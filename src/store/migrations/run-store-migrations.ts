@@ -16,6 +16,7 @@ import { createWebSessionsMigration } from './0002-web-sessions.js';
 import { createDeliveriesMigration } from './0003-deliveries.js';
 import { createStatusIntentsMigration } from './0004-status-intents.js';
 import { createKnownRepositoriesMigration } from './0005-known-repositories.js';
+import { createEvaluationHistoryMigration } from './0006-evaluation-history-and-shipments.js';
 import { createReportJsonNeutralNamesMigration } from './0007-report-json-neutral-names.js';
 import { createProtectionReviewsMigration } from './0008-protection-reviews.js';
 
@@ -27,6 +28,7 @@ export function storeMigrations(dialect: StoreDialect): Record<string, Migration
     '0003-deliveries': createDeliveriesMigration(dialect),
     '0004-status-intents': createStatusIntentsMigration(dialect),
     '0005-known-repositories': createKnownRepositoriesMigration(dialect),
+    '0006-evaluation-history-and-shipments': createEvaluationHistoryMigration(dialect),
     '0007-report-json-neutral-names': createReportJsonNeutralNamesMigration(dialect),
     '0008-protection-reviews': createProtectionReviewsMigration(dialect),
   };
