@@ -13,7 +13,6 @@ import type { AppServices } from './app-services.js';
 import type { CheckJobs } from './check-jobs.js';
 import { repoKey } from './job-keys.js';
 
-
 export interface ReconcileResult {
   readonly repositories: number;
   readonly queued: readonly string[];

@@ -103,7 +103,11 @@ export interface GitHubEdge {
   /** A file's raw text; null when it does not exist; `{ notAFile: true }` for a directory or submodule. */
   getFileText(file: RepoFileRef): Promise<string | null | { notAFile: true }>;
 
-  createCommitStatus(repo: RepoRef, sha: string, status: { state: CommitStatusState; context: string; description: string; targetUrl: string | null }): Promise<void>;
+  createCommitStatus(
+    repo: RepoRef,
+    sha: string,
+    status: { state: CommitStatusState; context: string; description: string; targetUrl: string | null },
+  ): Promise<void>;
   /** Every status of a ref, newest first (all pages). */
   listCommitStatuses(repo: RepoRef, ref: string): Promise<CommitStatus[]>;
 

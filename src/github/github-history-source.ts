@@ -11,7 +11,6 @@ import { CheckFailure } from '../core/check-failure.js';
 import { describeGitHubError } from './describe-github-error.js';
 import type { GitHubEdge } from './github-edge.js';
 
-
 const compareCommitSchema = z.object({
   sha: z.string(),
   html_url: z.string().nullish(),

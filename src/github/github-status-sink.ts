@@ -34,12 +34,11 @@ export function checkRunFieldsFor(status: {
   };
 }
 
-/** Whether the run on GitHub already shows `fields` (completed, same conclusion, output and details URL). */
+/** Whether the run on GitHub already shows `fields` (same status, conclusion, output and details URL). */
 function showsExactly(run: CheckRun, fields: CheckRunFields): boolean {
   return (
-    run.status === 'completed' &&
-    fields.status === 'completed' &&
-    run.conclusion === fields.conclusion &&
+    run.status === fields.status &&
+    (run.conclusion ?? undefined) === fields.conclusion &&
     (run.details_url ?? null) === fields.detailsUrl &&
     run.output?.title === fields.title &&
     run.output?.summary === fields.summary

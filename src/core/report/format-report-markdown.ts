@@ -178,7 +178,13 @@ export function formatReportMarkdown(report: DeployReport, options: MarkdownOpti
         const link = target ? `[${key}](${target})` : key;
         if (riskColumns) {
           const cells = t
-            ? [link, escapeMarkdownText(clip(t.status ?? '')), escapeMarkdownText(clip(t.riskLevel ?? '')) || '—', richCell(t.riskAssessment), richCell(t.postDeployChecks)]
+            ? [
+                link,
+                escapeMarkdownText(clip(t.status ?? '')),
+                escapeMarkdownText(clip(t.riskLevel ?? '')) || '—',
+                richCell(t.riskAssessment),
+                richCell(t.postDeployChecks),
+              ]
             : [link, summary, '', '', ''];
           return `| ${cells.join(' | ')} |`;
         }
