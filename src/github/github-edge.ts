@@ -76,7 +76,7 @@ export const pullSchema = z.object({
   base: z.object({ ref: z.string(), sha: z.string() }),
 });
 
-const openPullSchema = z.object({ number: z.number().int(), head: z.object({ sha: z.string(), ref: z.string() }), base: z.object({ ref: z.string() }) });
+const openPullSchema = z.object({ number: z.number().int(), head: z.object({ sha: z.string() }) });
 export type OpenPullRequest = z.infer<typeof openPullSchema>;
 
 const pullFileSchema = z.object({ filename: z.string(), status: z.string() });
