@@ -146,7 +146,7 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
         repo: context.repo(),
         installationId: installationIdOf(payload),
         sha: payload.deployment.sha,
-        payload: payload as unknown as Record<string, unknown>,
+        payload,
       });
     });
 
@@ -163,7 +163,7 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
         return;
       }
       const branch = payload.ref.slice('refs/heads/'.length);
-      jobs.enqueue({ kind: 'push', repo, installationId: installationIdOf(payload), branch, payload: payload as unknown as { after: string } });
+      jobs.enqueue({ kind: 'push', repo, installationId: installationIdOf(payload), branch, payload });
     });
 
     app.on(

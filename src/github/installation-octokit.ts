@@ -7,7 +7,7 @@
 import type { Probot } from 'probot';
 import { z } from 'zod';
 import type { RepoRef } from '../core/domain.js';
-import { createGitHubEdge, type GitHubEdge, type Octokit } from './github-edge.js';
+import { createGitHubEdge, type GitHubEdge } from './github-edge.js';
 
 export type InstallationOctokitFor = (repo: RepoRef) => Promise<GitHubEdge>;
 
@@ -53,11 +53,13 @@ export function createInstallationOctokits(app: Pick<Probot, 'auth'>, options: {
   const forInstallation = (installationId: number): Promise<GitHubEdge> => {
     const cached = octokits.get(installationId);
     if (cached) return cached;
-    // Probot's app.auth is typed with its base Octokit; the installation client is a ProbotOctokit.
-    const created = (app.auth(installationId) as Promise<unknown> as Promise<Octokit>).then(createGitHubEdge).catch((error: unknown) => {
-      octokits.delete(installationId); // not cached: the next call tries again
-      throw error;
-    });
+    const created = app
+      .auth(installationId)
+      .then((octokit) => createGitHubEdge(octokit))
+      .catch((error: unknown) => {
+        octokits.delete(installationId); // not cached: the next call tries again
+        throw error;
+      });
     octokits.set(installationId, created);
     return created;
   };
