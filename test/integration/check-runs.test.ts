@@ -165,10 +165,11 @@ function checkRunPayload(action: 'requested_action' | 'rerequested', identifier 
   return p;
 }
 
-function checkSuitePayload(): Record<string, any> {
-  const p = examplePayload('check_suite', (x) => x.action === 'rerequested');
-  p.check_suite.head_sha = HEAD;
-  p.check_suite.pull_requests = [];
+function checkSuitePayload(options: { headSha?: string; pullRequests?: number[] } = {}): Record<string, any> {
+  const p = examplePayload('check_suite', (x) => x.action === 'rerequested' && x.check_suite.pull_requests.length > 0);
+  const example = p.check_suite.pull_requests[0];
+  p.check_suite.head_sha = options.headSha ?? HEAD;
+  p.check_suite.pull_requests = (options.pullRequests ?? []).map((number) => ({ ...example, number }));
   p.repository = { ...p.repository, name: REPO.repo, full_name: 'acme/shop', owner: { ...p.repository.owner, login: REPO.owner } };
   p.installation = { id: target.installationId, node_id: 'x' };
   return p;
@@ -256,7 +257,7 @@ describe('check runs', () => {
   it.each([
     { what: 'the "Re-check JIRA" action (check_run.requested_action)', event: 'check_run', payload: () => checkRunPayload('requested_action') },
     { what: 'a re-run of the check (check_run.rerequested)', event: 'check_run', payload: () => checkRunPayload('rerequested') },
-    { what: 'a re-run of the suite (check_suite.rerequested)', event: 'check_suite', payload: checkSuitePayload },
+    { what: 'a re-run of the suite (check_suite.rerequested)', event: 'check_suite', payload: () => checkSuitePayload() },
   ])('$what re-evaluates the head, reading JIRA again', async ({ event, payload }) => {
     const gh = mockGitHub(target);
     const jira = mockJiraCloud(JIRA_URL);
@@ -278,6 +279,39 @@ describe('check runs', () => {
     expect(jira.bulkRequests).toEqual([['PROJ-1'], ['PROJ-1']]);
     expect(checks.runs).toHaveLength(1);
     expect(checks.runs[0]).toMatchObject({ status: 'completed', conclusion: 'failure', output: { title: '1 problem: PROJ-1 is In Progress' } });
+  });
+
+  it('a pull request’s suite re-run re-evaluates the pull request: its check run is named after status.prContext', async () => {
+    const gh = mockGitHub(target);
+    const jira = mockJiraCloud(JIRA_URL);
+    const checks = mockCheckRuns();
+    const { harness } = await startApp();
+    const PR_HEAD = fakeSha('cr-pr-head');
+    const MAIN = fakeSha('cr-main');
+    gh.installationToken();
+    gh.pull({ number: 12, title: 'PROJ-1: login page', headRef: 'feature/login', headSha: PR_HEAD, baseRef: 'main' });
+    gh.config(configWith('check-run'));
+    gh.branch('main', MAIN);
+    gh.compare(MAIN, PR_HEAD, [{ sha: fakeSha('cr-pr-c1'), message: 'PROJ-1: login' }]);
+    jira.fields();
+    jira.bulkfetch([readyTicket('PROJ-1')]);
+    checks.list(2);
+    checks.create();
+    checks.update();
+
+    expect(await harness.deliver('check_suite', checkSuitePayload({ headSha: PR_HEAD, pullRequests: [12] }))).toBe(200);
+
+    expect(harness.enqueued).toEqual(['acme/shop:pr:12']);
+    expect(gh.statuses).toEqual([]);
+    expect(checks.runs).toHaveLength(1);
+    expect(checks.runs[0]).toMatchObject({
+      name: 'deploy-checker/ticket',
+      head_sha: PR_HEAD,
+      status: 'completed',
+      conclusion: 'success',
+      details_url: `https://checker.test/deploys/acme/shop/${PR_HEAD}`,
+      actions: [RECHECK],
+    });
   });
 
   it('another requested action is not ours: nothing is checked', async () => {
