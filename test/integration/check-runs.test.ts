@@ -360,6 +360,30 @@ describe('check runs', () => {
     expect(await second.store.listDueStatusIntents(now(), 10)).toEqual([]);
   });
 
+  it('completing the run failing (GitHub 502) stays owed; the sweep completes it once GitHub is back', async () => {
+    const gh = mockGitHub(target);
+    const jira = mockJiraCloud(JIRA_URL);
+    const checks = mockCheckRuns();
+    const { harness, store } = await startApp();
+    expectEvaluation(gh, jira, 'check-run');
+    checks.list(2);
+    checks.create();
+    nock(GITHUB_API)
+      .patch(/^\/repos\/acme\/shop\/check-runs\/\d+$/)
+      .reply(502, { message: 'Bad Gateway' });
+    await pushToDeploy(harness);
+    expect(checks.runs).toMatchObject([{ status: 'in_progress' }]);
+    expect(await store.getStatusIntent({ repo: REPO, sha: HEAD, context: 'deploy-checker' })).toMatchObject({ posted: null, attempts: 1 });
+
+    offsetMs = 61_000;
+    checks.list();
+    checks.update();
+    expect(await harness.intentSweeper.runOnce()).toEqual({ posted: 1, failed: 0, reevaluated: 0 });
+    expect(checks.runs).toHaveLength(1);
+    expect(checks.runs[0]).toMatchObject({ status: 'completed', conclusion: 'success', actions: [RECHECK] });
+    expect(await harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 0, reevaluated: 0 });
+  });
+
   it('a redelivery posts nothing new; the same push delivered again is re-evaluated to the same result and writes nothing', async () => {
     const gh = mockGitHub(target);
     const jira = mockJiraCloud(JIRA_URL);
