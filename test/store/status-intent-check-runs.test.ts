@@ -48,15 +48,15 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('check run int
   }
 
   it.each([
-    { what: 'the same check run again', then: RUN, posts: false },
-    { what: 'a changed summary (a ticket’s risk text was edited)', then: { ...RUN, checkRun: { title: 'All clear', summary: 'other' } }, posts: true },
-    { what: 'the same result as a status only (status.kind changed)', then: STATUS, posts: true },
-    { what: 'the same result as both', then: { ...RUN, delivery: 'both' as const }, posts: true },
-  ])('after a posted check run, $what → posted again: $posts', async ({ then, posts }) => {
+    { what: 'the same check run again', next: RUN, posts: false },
+    { what: 'a changed summary (a ticket’s risk text was edited)', next: { ...RUN, checkRun: { title: 'All clear', summary: 'other' } }, posts: true },
+    { what: 'the same result as a status only (status.kind changed)', next: STATUS, posts: true },
+    { what: 'the same result as both', next: { ...RUN, delivery: 'both' as const }, posts: true },
+  ])('after a posted check run, $what → posted again: $posts', async ({ next, posts }) => {
     expect(await settle(RUN, 1)).toBe(true);
     expect(await store.getStatusIntent(key)).toMatchObject({ posted: RUN, desired: RUN });
-    expect(await settle(then, 2)).toBe(posts);
-    expect(await store.getStatusIntent(key)).toMatchObject({ posted: then });
+    expect(await settle(next, 2)).toBe(posts);
+    expect(await store.getStatusIntent(key)).toMatchObject({ posted: next });
   });
 
   it('a status-only result equals one recorded with an explicit status delivery (text unchanged)', async () => {
