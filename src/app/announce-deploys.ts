@@ -11,7 +11,8 @@ import { summarizeDeployKeysYielding } from '../core/jira-keys/extract-jira-keys
 import { commitsWithoutTicketYielding } from '../core/rules/evaluate-deploy-rules.js';
 import { detectDeploy } from '../core/slack-announcement/detect-deploy.js';
 import type { DeployAnnouncementInput, ShippedCheck } from '../core/slack-announcement/deploy-announcement-input.js';
-import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
+import { createGitHubHistorySource } from '../github/github-history-source.js';
+import type { GitHubEdge } from '../github/github-edge.js';
 import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-config.js';
 import type { InstallationOctokitFor } from '../github/installation-octokit.js';
 import type { AnnouncementContent, DeployAnnouncer } from '../slack/deploy-announcer.js';
@@ -22,7 +23,7 @@ import { repoKey } from './job-keys.js';
 
 export interface AnnouncementContentSource {
   build(
-    octokit: Octokit,
+    edge: GitHubEdge,
     repo: RepoRef,
     config: RepoConfig,
     range: { fromSha: string; toSha: string; deployedBy: string | null; deployedAt: string },
@@ -31,8 +32,8 @@ export interface AnnouncementContentSource {
 
 export function createAnnouncementContentSource(services: AppServices): AnnouncementContentSource {
   return {
-    async build(octokit, repo, config, range) {
-      const history = createGitHubHistorySource(octokit, repo);
+    async build(edge, repo, config, range) {
+      const history = createGitHubHistorySource(edge, repo);
       const forward = await history.compare(range.fromSha, range.toSha);
       const rollback = forward.status === 'behind';
       // A rollback removes the commits production had and no longer has.
@@ -84,9 +85,8 @@ function shippedCheckOf(report: DeployReport | null): ShippedCheck {
 }
 
 /** The previous deployment of the environment (for the very first deployment_status, which has no `before`). */
-async function previousDeploymentSha(octokit: Octokit, repo: RepoRef, environment: string, toSha: string): Promise<string | null> {
-  const { data } = await octokit.request('GET /repos/{owner}/{repo}/deployments', { ...repo, environment, per_page: 30 });
-  const list = data as { sha: string }[];
+async function previousDeploymentSha(edge: GitHubEdge, repo: RepoRef, environment: string, toSha: string): Promise<string | null> {
+  const list = await edge.listDeployments(repo, environment);
   const at = list.findIndex((d) => d.sha === toSha);
   return list.slice(at + 1).find((d) => d.sha !== toSha)?.sha ?? null;
 }
@@ -94,11 +94,11 @@ async function previousDeploymentSha(octokit: Octokit, repo: RepoRef, environmen
 export async function handleDeploySignal(
   services: AppServices,
   deps: { announcer: DeployAnnouncer; content: AnnouncementContentSource; store: ReportStore },
-  octokit: Octokit,
+  edge: GitHubEdge,
   event: { name: string; payload: unknown; repo: RepoRef; configResult?: RepoConfigResult },
 ): Promise<void> {
   const log = services.logger.child({ repo: repoKey(event.repo), event: event.name });
-  const configResult = event.configResult ?? (await loadRepoConfig(octokit, event.repo));
+  const configResult = event.configResult ?? (await loadRepoConfig(edge, event.repo));
   if (!configResult.ok) {
     log.warn({ error: configResult.error }, 'invalid repository config: deploy not announced');
     return;
@@ -110,7 +110,7 @@ export async function handleDeploySignal(
     return;
   }
   if (detected.source === 'push') {
-    const head = await createGitHubHistorySource(octokit, event.repo).resolveRef(config.branches.production);
+    const head = await createGitHubHistorySource(edge, event.repo).resolveRef(config.branches.production);
     if (head !== detected.toSha) {
       log.info({ toSha: detected.toSha, head }, 'production has moved on since this push: announced by the newer one');
       return;
@@ -118,7 +118,7 @@ export async function handleDeploySignal(
   }
   const range = await resolveDeployRange(deps.store, event.repo, detected.toSha, detected.beforeSha);
   const fromSha =
-    range.fromSha ?? (await previousDeploymentSha(octokit, event.repo, detected.environment ?? config.deploy.environment, detected.toSha)) ?? detected.toSha;
+    range.fromSha ?? (await previousDeploymentSha(edge, event.repo, detected.environment ?? config.deploy.environment, detected.toSha)) ?? detected.toSha;
   if (fromSha === detected.toSha && !range.previous) {
     log.info({ toSha: detected.toSha }, 'first deploy with no earlier production SHA known: recorded as the starting point');
   }
@@ -128,7 +128,7 @@ export async function handleDeploySignal(
     log.info({ toSha: detected.toSha }, 'deploy already announced (redelivery or second signal)');
     return;
   }
-  const built = await deps.content.build(octokit, event.repo, config, {
+  const built = await deps.content.build(edge, event.repo, config, {
     fromSha,
     toSha: detected.toSha,
     deployedBy: detected.deployedBy,
@@ -141,10 +141,10 @@ export async function handleDeploySignal(
 /** Rebuilds a recorded announcement's content from GitHub and JIRA (resume after a restart or a failure). */
 export function loadRecordedAnnouncement(_services: AppServices, content: AnnouncementContentSource, octokitFor: InstallationOctokitFor) {
   return async (record: AnnouncementRecord): Promise<AnnouncementContent> => {
-    const octokit = await octokitFor(record.repo);
-    const configResult = await loadRepoConfig(octokit, record.repo);
+    const edge = await octokitFor(record.repo);
+    const configResult = await loadRepoConfig(edge, record.repo);
     if (!configResult.ok) throw new Error(`cannot rebuild the announcement: ${configResult.error}`);
-    return content.build(octokit, record.repo, configResult.config, {
+    return content.build(edge, record.repo, configResult.config, {
       fromSha: record.fromSha,
       toSha: record.toSha,
       deployedBy: null,

@@ -1,7 +1,7 @@
 /** What the Probot app function receives: every edge, built once at start (src/main.ts) or by a test. */
 import type { Logger } from 'pino';
 import type { RepoRef } from '../core/domain.js';
-import type { TicketSource } from '../core/ports.js';
+import type { StatusDelivery, TicketSource } from '../core/ports.js';
 import type { ReportStore } from '../store/report-store.js';
 import type { SlackPoster } from '../slack/slack-poster.js';
 import type { JiraWriter } from '../core/slack-announcement/jira-writer.js';
@@ -12,7 +12,7 @@ import type { ApprovalRequestPoster } from '../core/approval/deploy-approval-por
 import type { ApprovalSlackClient } from '../core/slack-approval/approval-slack-port.js';
 import { CheckFailure } from '../core/check-failure.js';
 import { reportUrl } from '../core/report-path.js';
-import type { Octokit } from '../github/github-history-source.js';
+import type { GitHubEdge } from '../github/github-edge.js';
 import { createGitHubStatusSink } from '../github/github-status-sink.js';
 import type { StatusSubject } from '../store/status-intent-store.js';
 import {
@@ -51,9 +51,9 @@ export interface AppServices {
   readonly approvalSlack?: ApprovalSlackClient | null;
 }
 
-/** What a job knows about where it runs: the installation's Octokit and id. */
+/** What a job knows about where it runs: the installation's GitHub edge and id. */
 export interface JobGitHub {
-  readonly octokit: Octokit;
+  readonly edge: GitHubEdge;
   readonly installationId: number | null;
 }
 
@@ -62,17 +62,24 @@ export function statusTimingOf(services: AppServices): StatusTiming {
   return services.statusTiming ?? { ...defaultStatusTiming, pendingDelayMs: services.env.statusPendingDelayMs, leaseMs: services.env.statusLeaseMs };
 }
 
-/** The status outbox of one job: recorded intents with a store, straight to GitHub without. */
-export function statusOutboxFor(services: AppServices, github: JobGitHub, repo: RepoRef, subject: StatusSubject): ClosableStatusOutbox {
+/** The status outbox of one job: recorded intents with a store, straight to GitHub without; `delivery` is the repo's `status.kind`. */
+export function statusOutboxFor(
+  services: AppServices,
+  github: JobGitHub,
+  repo: RepoRef,
+  subject: StatusSubject,
+  delivery: StatusDelivery = 'status',
+): ClosableStatusOutbox {
   const timing = statusTimingOf(services);
-  const sink = createGitHubStatusSink(github.octokit, repo);
-  if (!services.store) return createDirectStatusOutbox(sink, { pendingDelayMs: timing.pendingDelayMs, logger: services.logger });
+  const sink = createGitHubStatusSink(github.edge, repo);
+  if (!services.store) return createDirectStatusOutbox(sink, { pendingDelayMs: timing.pendingDelayMs, logger: services.logger, delivery });
   return createIntentStatusOutbox({
     store: services.store,
     sink,
     repo,
     installationId: github.installationId,
     subject,
+    delivery,
     now: services.now,
     timing,
     newOwner: services.leaseOwners ?? createLeaseOwners(),

@@ -1,6 +1,6 @@
 /**
  * Jobs as data: what to check, in which repository, for which installation. Webhook handlers, the reconcilers and
- * the re-checks describe a job and enqueue it here; the job gets its installation's Octokit only when it runs
+ * the re-checks describe a job and enqueue it here; the job gets its installation's GitHub edge only when it runs
  * (built with the App's credentials, so throttling and retries are per installation). The queue key, the fairness
  * lane (installation) and the share (webhook or background) are derived in one place.
  */
@@ -9,7 +9,7 @@ import type { DeployReport, RepoRef, ReportTrigger } from '../core/domain.js';
 import type { InstallationOctokits } from '../github/installation-octokit.js';
 import { loadRepoConfig, type RepoConfigResult } from '../github/load-repo-config.js';
 import type { RepoConfig } from '../core/config/repo-config-schema.js';
-import { commentOnIssue, reactToComment, userCanWrite } from '../github/github-pull-requests.js';
+import { userCanWrite } from '../github/github-pull-requests.js';
 import { handleDeploySignal, type AnnouncementContentSource } from './announce-deploys.js';
 import type { DeployAnnouncer } from '../slack/deploy-announcer.js';
 import type { AppServices, JobGitHub } from './app-services.js';
@@ -82,13 +82,13 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
 
   async function gitHubFor(job: CheckJob): Promise<JobGitHub> {
     const installationId = job.installationId ?? (await octokits.installationIdFor(job.repo));
-    return { octokit: await octokits.forInstallation(installationId), installationId };
+    return { edge: await octokits.forInstallation(installationId), installationId };
   }
 
   /** A push: deploy-branch pushes are checked; production pushes re-check the deploy (its diff changed) and are announced. */
   async function push(github: JobGitHub, job: Extract<CheckJob, { kind: 'push' }>): Promise<void> {
     const { repo, branch } = job;
-    const configResult = await loadRepoConfig(github.octokit, repo);
+    const configResult = await loadRepoConfig(github.edge, repo);
     const branches = configResult.ok ? configResult.config.branches : configResult.branches;
     if (branch !== branches.deploy && branch !== branches.production) {
       log.debug({ repo: repoKey(repo), branch }, 'push to a branch that is neither deploy nor production: ignored');
@@ -103,7 +103,7 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
       log.error({ err, repo: repoKey(repo), branch }, 'deploy check failed');
     }
     if (branch === branches.production && announcements && services.store) {
-      await handleDeploySignal(services, { ...announcements, store: services.store }, github.octokit, {
+      await handleDeploySignal(services, { ...announcements, store: services.store }, github.edge, {
         name: 'push',
         payload: job.payload as never,
         repo,
@@ -116,7 +116,7 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
   async function shipment(github: JobGitHub, repo: RepoRef, name: 'push' | 'deployment_status', payload: unknown, config: RepoConfig): Promise<void> {
     if (!services.store) return;
     try {
-      await recordShipment(services, services.store, github.octokit, { name, payload, repo, config });
+      await recordShipment(services, services.store, github.edge, { name, payload, repo, config });
     } catch (err) {
       log.error({ err, repo: repoKey(repo), event: name }, 'could not record the shipment');
     }
@@ -124,10 +124,10 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
 
   async function deploymentStatus(github: JobGitHub, job: Extract<CheckJob, { kind: 'deployment_status' }>): Promise<void> {
     if (!services.store) return;
-    const configResult = await loadRepoConfig(github.octokit, job.repo);
+    const configResult = await loadRepoConfig(github.edge, job.repo);
     if (configResult.ok) await shipment(github, job.repo, 'deployment_status', job.payload, configResult.config);
     if (!announcements) return;
-    await handleDeploySignal(services, { ...announcements, store: services.store }, github.octokit, {
+    await handleDeploySignal(services, { ...announcements, store: services.store }, github.edge, {
       name: 'deployment_status',
       payload: job.payload as never,
       repo: job.repo,
@@ -136,21 +136,20 @@ export function createCheckJobs(services: AppServices, octokits: InstallationOct
   }
 
   async function recheckComment(github: JobGitHub, job: Extract<CheckJob, { kind: 'recheck_comment' }>): Promise<void> {
-    const { octokit } = github;
-    if (!(await userCanWrite(octokit, job.repo, job.login))) {
+    const { edge } = github;
+    if (!(await userCanWrite(edge, job.repo, job.login))) {
       if (!recheckRefusals.add(`${repoKey(job.repo)}#${job.number}@${job.login.toLowerCase()}`)) {
         log.info({ repo: repoKey(job.repo), pr: job.number, login: job.login }, 'recheck from a non-writer, already answered on this pull request: no reply');
         return;
       }
-      await commentOnIssue(
-        octokit,
+      await edge.commentOnIssue(
         job.repo,
         job.number,
         `@${job.login} thanks for asking! Only people with write access to this repository can ask deploy-checker for a recheck. The check also runs again on every push, and when the linked JIRA tickets change.`,
       );
       return;
     }
-    await reactToComment(octokit, job.repo, job.commentId, 'eyes');
+    await edge.reactToComment(job.repo, job.commentId, 'eyes');
     enqueue({ kind: 'pull_request', repo: job.repo, installationId: github.installationId, number: job.number, trigger: 'recheck' });
   }
 

@@ -20,6 +20,8 @@ import { startWebSessionPruner } from '../web/session-pruner.js';
 import { startRetentionPruner } from './retention-pruner.js';
 import type { z } from 'zod';
 import {
+  checkRunWebhookPayload,
+  checkSuiteWebhookPayload,
   checkWebhookPayload,
   deploymentProtectionRuleRequestedWebhookPayload,
   deploymentStatusWebhookPayload,
@@ -36,6 +38,8 @@ import { repoKey } from './job-keys.js';
 import type { DeployApprovals } from '../core/approval/deploy-approval-port.js';
 import { createDeployApprovals, protectionRequestOf } from './protection-reviews.js';
 import { createProtectionReviewLoop, type ProtectionReviewLoop } from './protection-review-loop.js';
+import type { RepoRef } from '../core/domain.js';
+import { RECHECK_ACTION_IDENTIFIER } from '../core/report/check-run-output.js';
 
 export type { Announcements } from './check-jobs.js';
 
@@ -175,7 +179,7 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
         repo: context.repo(),
         installationId: installationIdOf(payload),
         sha: payload.deployment.sha,
-        payload: payload as unknown as Record<string, unknown>,
+        payload,
       });
     });
 
@@ -218,7 +222,7 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
         return;
       }
       const branch = payload.ref.slice('refs/heads/'.length);
-      jobs.enqueue({ kind: 'push', repo, installationId: installationIdOf(payload), branch, payload: payload as unknown as { after: string } });
+      jobs.enqueue({ kind: 'push', repo, installationId: installationIdOf(payload), branch, payload });
     });
 
     app.on(
@@ -251,6 +255,39 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
         });
       },
     );
+
+    /**
+     * Check runs (repo config `status.kind`): "Re-check JIRA" (requested action `recheck`), "Re-run" on a run or on
+     * the suite re-evaluate the head — its pull requests when it has any (the ticket check, and the deploy check of
+     * a release pull request), else the deploy check of that head. Tickets are read from JIRA again.
+     */
+    const recheckHead = (repo: RepoRef, installationId: number | null, headSha: string, pullRequests: readonly { number: number }[]) => {
+      if (pullRequests.length === 0) {
+        jobs.enqueue({ kind: 'deploy', repo, installationId, trigger: 'recheck', headSha });
+        return;
+      }
+      for (const pr of pullRequests) jobs.enqueue({ kind: 'pull_request', repo, installationId, number: pr.number, trigger: 'recheck' });
+    };
+
+    app.on(['check_run.requested_action', 'check_run.rerequested'], async (context) => {
+      const payload = validPayload(context, checkRunWebhookPayload);
+      if (payload.action === 'requested_action' && payload.requested_action?.identifier !== RECHECK_ACTION_IDENTIFIER) {
+        services.logger.debug({ identifier: payload.requested_action?.identifier }, 'check run action that is not ours: ignored');
+        return;
+      }
+      if (!(await firstDelivery(context))) return;
+      const { check_run: run } = payload;
+      services.logger.info({ repo: repoKey(context.repo()), sha: run.head_sha, check: run.name, action: payload.action }, 'check run: re-checking the head');
+      recheckHead(context.repo(), installationIdOf(payload), run.head_sha, run.pull_requests);
+    });
+
+    app.on('check_suite.rerequested', async (context) => {
+      const payload = validPayload(context, checkSuiteWebhookPayload);
+      if (!(await firstDelivery(context))) return;
+      const suite = payload.check_suite;
+      services.logger.info({ repo: repoKey(context.repo()), sha: suite.head_sha }, 'check suite re-requested: re-checking the head');
+      recheckHead(context.repo(), installationIdOf(payload), suite.head_sha, suite.pull_requests);
+    });
 
     app.on('issue_comment.created', async (context) => {
       const payload = validPayload(context, issueCommentWebhookPayload);

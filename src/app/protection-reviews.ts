@@ -18,7 +18,8 @@ import { DEFAULT_MAX_WAIT, parseDuration } from '../core/protection/protection-d
 import { runIdFromCallbackUrl } from '../core/protection/protection-callback-url.js';
 import { buildApprovalRequestContent } from '../core/protection/approval-request-content.js';
 import type { ApprovalDecision, ApprovalRequestContent, DeployApprovals, PendingApproval } from '../core/approval/deploy-approval-port.js';
-import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
+import { createGitHubHistorySource } from '../github/github-history-source.js';
+import type { GitHubEdge } from '../github/github-edge.js';
 import { loadRepoConfig } from '../github/load-repo-config.js';
 import { createProtectionRuleGitHub, type ProtectionRuleGitHub } from '../github/protection-rule-github.js';
 import type { DeploymentProtectionRuleRequestedPayload } from '../github/webhook-payload-schemas.js';
@@ -158,13 +159,13 @@ export async function runProtectionReview(services: AppServices, github: JobGitH
   if (!review) return;
   const log = services.logger.child({ repo: repoKey(review.repo), reviewId, environment: review.environment, sha: review.sha });
   const deps: ProtectionDeps = { services, store, log };
-  const gh = createProtectionRuleGitHub(github.octokit, review.repo);
+  const gh = createProtectionRuleGitHub(github.edge, review.repo);
   if (review.state !== 'waiting') {
     await deliver(deps, gh, review);
     return;
   }
 
-  const configResult = await loadRepoConfig(github.octokit, review.repo);
+  const configResult = await loadRepoConfig(github.edge, review.repo);
   let situation: ProtectionSituation;
   let reportId: number | null = null;
   let approvers: readonly string[] = [];
@@ -179,7 +180,7 @@ export async function runProtectionReview(services: AppServices, github: JobGitH
     } else {
       approvers = environment.approvers;
       const settings = { onProblems: environment.onProblems, maxWaitMs: parseDuration(environment.maxWait) ?? DEFAULT_MAX_WAIT_MS, approvers };
-      const report = await evaluate(services, github.octokit, gh, review, configForEnvironment(configResult.config, review.environment), log);
+      const report = await evaluate(services, github.edge, gh, review, configForEnvironment(configResult.config, review.environment), log);
       reportId = await evaluationId(store, review);
       situation = { kind: 'evaluated', settings, state: report.state, findings: report.findings, error: report.error };
     }
@@ -212,7 +213,7 @@ export async function runProtectionReview(services: AppServices, github: JobGitH
 }
 
 /** The deploy check of the deployment's SHA against what is live in its environment; the report is stored. */
-async function evaluate(services: AppServices, octokit: Octokit, gh: ProtectionRuleGitHub, review: ProtectionReview, config: RepoConfig, log: Logger) {
+async function evaluate(services: AppServices, edge: GitHubEdge, gh: ProtectionRuleGitHub, review: ProtectionReview, config: RepoConfig, log: Logger) {
   let liveSha: string | null;
   try {
     liveSha = await gh.liveDeploymentSha(review.environment);
@@ -222,7 +223,7 @@ async function evaluate(services: AppServices, octokit: Octokit, gh: ProtectionR
   }
   const report = await checkDeploy(
     {
-      history: createGitHubHistorySource(octokit, review.repo),
+      history: createGitHubHistorySource(edge, review.repo),
       tickets: services.tickets,
       status: null,
       reports: services.store,

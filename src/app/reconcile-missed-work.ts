@@ -5,7 +5,6 @@
  * Runs at start and every `intervalMs`. A repository whose every webhook was missed is picked up on its first
  * delivered event.
  */
-import { z } from 'zod';
 import type { RepoRef } from '../core/domain.js';
 import { createGitHubHistorySource } from '../github/github-history-source.js';
 import type { InstallationOctokitFor } from '../github/installation-octokit.js';
@@ -13,8 +12,6 @@ import { loadRepoConfig } from '../github/load-repo-config.js';
 import type { AppServices } from './app-services.js';
 import type { CheckJobs } from './check-jobs.js';
 import { repoKey } from './job-keys.js';
-
-const openPullsSchema = z.array(z.object({ number: z.number().int(), head: z.object({ sha: z.string() }) }).loose());
 
 export interface ReconcileResult {
   readonly repositories: number;
@@ -35,11 +32,11 @@ export function createReconciler(services: AppServices, octokitFor: Installation
 
   async function reconcileRepo(repo: RepoRef, queued: string[]): Promise<void> {
     if (!store) return;
-    const octokit = await octokitFor(repo);
-    const configResult = await loadRepoConfig(octokit, repo);
+    const edge = await octokitFor(repo);
+    const configResult = await loadRepoConfig(edge, repo);
     if (!configResult.ok) return; // the next push reports the config error
     const { config } = configResult;
-    const history = createGitHubHistorySource(octokit, repo);
+    const history = createGitHubHistorySource(edge, repo);
     const [deployHead, productionHead] = await Promise.all([history.resolveRef(config.branches.deploy), history.resolveRef(config.branches.production)]);
     if (deployHead) {
       const report = await store.getReport(repo, deployHead);
@@ -50,8 +47,7 @@ export function createReconciler(services: AppServices, octokitFor: Installation
         jobs.enqueue({ kind: 'deploy', repo, installationId: null, trigger: 'reconcile', headSha: deployHead, configResult });
       }
     }
-    const { data } = await octokit.request('GET /repos/{owner}/{repo}/pulls', { ...repo, state: 'open', per_page: 100 });
-    for (const pr of openPullsSchema.parse(data)) {
+    for (const pr of await edge.listOpenPullRequests(repo)) {
       const report = await store.getReport(repo, pr.head.sha);
       if (report && report.state !== 'error') continue;
       queued.push(`${repoKey(repo)} #${pr.number}`);

@@ -9,7 +9,8 @@ import type { RepoConfig } from '../core/config/repo-config-schema.js';
 import type { RepoRef } from '../core/domain.js';
 import type { ShipmentRecord } from '../core/records/shipment-record.js';
 import { detectProductionMove } from '../core/slack-announcement/detect-deploy.js';
-import { createGitHubHistorySource, type Octokit } from '../github/github-history-source.js';
+import { createGitHubHistorySource } from '../github/github-history-source.js';
+import type { GitHubEdge } from '../github/github-edge.js';
 import type { ReportStore } from '../store/report-store.js';
 import type { AppServices } from './app-services.js';
 import { repoKey } from './job-keys.js';
@@ -20,7 +21,7 @@ export const MAX_SHIPMENT_PROBLEMS = 50;
 export async function recordShipment(
   services: Pick<AppServices, 'logger' | 'now'>,
   store: ReportStore,
-  octokit: Octokit,
+  edge: GitHubEdge,
   event: { name: string; payload: unknown; repo: RepoRef; config: RepoConfig },
 ): Promise<ShipmentRecord | null> {
   const log = services.logger.child({ repo: repoKey(event.repo), event: event.name });
@@ -41,7 +42,7 @@ export async function recordShipment(
     fromSha = last?.toSha ?? null;
   }
 
-  const rollback = fromSha !== null && (await movedBackwards(octokit, repo, fromSha, toSha, event.payload, detected.source, log));
+  const rollback = fromSha !== null && (await movedBackwards(edge, repo, fromSha, toSha, event.payload, detected.source, log));
   // The deploy evaluation that was current for `to` when it shipped (evaluations are immutable: this row stays).
   const evaluation = (await store.listEvaluationsForSha(repo, toSha)).find((item) => item.kind === 'deploy') ?? null;
   const report = evaluation ? await store.getReportById(evaluation.id) : null;
@@ -75,7 +76,7 @@ export async function recordShipment(
  * still recorded, as a forward move.
  */
 async function movedBackwards(
-  octokit: Octokit,
+  edge: GitHubEdge,
   repo: RepoRef,
   fromSha: string,
   toSha: string,
@@ -85,7 +86,7 @@ async function movedBackwards(
 ): Promise<boolean> {
   if (source === 'push' && (payload as { forced?: unknown }).forced !== true) return false;
   try {
-    const compared = await createGitHubHistorySource(octokit, repo).compare(fromSha, toSha);
+    const compared = await createGitHubHistorySource(edge, repo).compare(fromSha, toSha);
     return compared.status === 'behind';
   } catch (err) {
     log.warn({ err, fromSha, toSha }, 'could not compare the shipped range: recorded as a forward move');

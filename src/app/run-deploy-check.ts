@@ -47,9 +47,9 @@ export async function postConfigError(
 }
 
 export async function runDeployCheck(services: AppServices, github: JobGitHub, job: DeployJob): Promise<DeployReport | null> {
-  const { octokit } = github;
-  const configResult = job.configResult ?? (await loadRepoConfig(octokit, job.repo));
-  const history = createGitHubHistorySource(octokit, job.repo);
+  const { edge } = github;
+  const configResult = job.configResult ?? (await loadRepoConfig(edge, job.repo));
+  const history = createGitHubHistorySource(edge, job.repo);
   if (!configResult.ok) {
     const sha = job.headSha ?? (await history.resolveRef(configResult.branches.deploy));
     services.logger.warn({ repo: job.repo, error: configResult.error }, 'invalid repository config');
@@ -71,7 +71,7 @@ export async function runDeployCheck(services: AppServices, github: JobGitHub, j
     return null;
   }
   const config: RepoConfig = configResult.config;
-  const outbox = statusOutboxFor(services, github, job.repo, subjectOf(job.pullRequest));
+  const outbox = statusOutboxFor(services, github, job.repo, subjectOf(job.pullRequest), config.status.kind);
   try {
     return await checkDeploy(
       {

@@ -17,13 +17,13 @@ export async function runPullRequestCheck(
   job: { repo: RepoRef; number: number; trigger: ReportTrigger },
 ): Promise<void> {
   const { repo } = job;
-  const { octokit } = github;
-  const pr = await fetchPullRequest(octokit, repo, job.number);
+  const { edge } = github;
+  const pr = await fetchPullRequest(edge, repo, job.number);
   if (pr?.state !== 'open') {
     services.logger.debug({ repo, pr: job.number }, 'pull request gone or closed: nothing to check');
     return;
   }
-  const configResult = await loadRepoConfig(octokit, repo);
+  const configResult = await loadRepoConfig(edge, repo);
   const pullRequest = { number: pr.number, title: pr.title, url: pr.url };
   if (!configResult.ok) {
     const error = { repo, trigger: job.trigger, sha: pr.headSha, error: configResult.error, pullRequest };
@@ -34,11 +34,11 @@ export async function runPullRequestCheck(
     return;
   }
   const { config } = configResult;
-  const outbox = statusOutboxFor(services, github, repo, { kind: 'pull_request', number: pr.number });
+  const outbox = statusOutboxFor(services, github, repo, { kind: 'pull_request', number: pr.number }, config.status.kind);
   try {
     await checkPullRequest(
       {
-        history: createGitHubHistorySource(octokit, repo),
+        history: createGitHubHistorySource(edge, repo),
         tickets: services.tickets,
         status: outbox,
         reports: services.store,

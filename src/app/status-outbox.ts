@@ -14,7 +14,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RepoRef } from '../core/domain.js';
-import type { FinalCommitState, OwedStatus, StatusOutbox, StatusSink } from '../core/ports.js';
+import type { OwedStatus, StatusDelivery, StatusOutbox, StatusSink } from '../core/ports.js';
+import { truncateDescription } from '../core/report/status-description.js';
 import { describeGitHubError } from '../github/describe-github-error.js';
 import type { FinalStatus, StatusIntent, StatusIntentStore, StatusSubject } from '../store/status-intent-store.js';
 
@@ -74,21 +75,32 @@ function createPendingGate(options: {
   };
 }
 
-const toFinal = (status: { state: FinalCommitState; description: string; targetUrl: string | null }): FinalStatus => ({
-  state: status.state,
-  description: status.description,
-  targetUrl: status.targetUrl,
-});
+type SettledStatus = Parameters<OwedStatus['settle']>[0];
+
+/**
+ * The final result to record and post: a commit status, plus — when the repository wants a check run — the
+ * delivery and the check run's output (built only then; a status-only repository's intents stay as they were).
+ */
+export function toFinal(status: SettledStatus, delivery: StatusDelivery): FinalStatus {
+  const base: FinalStatus = { state: status.state, description: status.description, targetUrl: status.targetUrl };
+  if (delivery === 'status') return base;
+  const checkRun = status.checkRun?.() ?? { title: truncateDescription(status.description), summary: status.description };
+  return { ...base, delivery, checkRun: { title: checkRun.title, summary: checkRun.summary } };
+}
 
 /** Statuses straight to GitHub (no store): same pending rule, nothing recorded. */
-export function createDirectStatusOutbox(sink: StatusSink, options: { pendingDelayMs: number; logger: Logger }): ClosableStatusOutbox {
+export function createDirectStatusOutbox(
+  sink: StatusSink,
+  options: { pendingDelayMs: number; logger: Logger; delivery?: StatusDelivery },
+): ClosableStatusOutbox {
+  const delivery = options.delivery ?? 'status';
   const gates = new Set<ReturnType<typeof createPendingGate>>();
   return {
     async open(sha, context): Promise<OwedStatus> {
       const gate = createPendingGate({
         delayMs: options.pendingDelayMs,
         allowed: () => true,
-        post: (description, targetUrl) => sink.setStatus(sha, { state: 'pending', description, context, targetUrl }),
+        post: (description, targetUrl) => sink.setStatus(sha, { state: 'pending', description, context, targetUrl, delivery }),
         logger: options.logger,
       });
       gates.add(gate);
@@ -97,7 +109,7 @@ export function createDirectStatusOutbox(sink: StatusSink, options: { pendingDel
         async settle(status) {
           gates.delete(gate);
           await gate.close();
-          await sink.setStatus(sha, { ...toFinal(status), context });
+          await sink.setStatus(sha, { ...toFinal(status, delivery), context });
         },
       };
     },
@@ -114,6 +126,8 @@ export interface IntentOutboxOptions {
   readonly repo: RepoRef;
   readonly installationId: number | null;
   readonly subject: StatusSubject;
+  /** Commit status, check run or both (repo config `status.kind`; default status). */
+  readonly delivery?: StatusDelivery;
   readonly now: () => Date;
   readonly timing: StatusTiming;
   /** A new lease owner name, unique per evaluation (replica id + counter). */
@@ -131,7 +145,8 @@ export function createLeaseOwners(): () => string {
 export function createIntentStatusOutbox(options: IntentOutboxOptions): ClosableStatusOutbox {
   const { store, timing, now, logger } = options;
   const closers = new Set<() => void>();
-  const direct = createDirectStatusOutbox(options.sink, { pendingDelayMs: timing.pendingDelayMs, logger });
+  const delivery = options.delivery ?? 'status';
+  const direct = createDirectStatusOutbox(options.sink, { pendingDelayMs: timing.pendingDelayMs, logger, delivery });
   return {
     async open(sha, context): Promise<OwedStatus> {
       const owner = options.newOwner();
@@ -159,7 +174,7 @@ export function createIntentStatusOutbox(options: IntentOutboxOptions): Closable
         delayMs: timing.pendingDelayMs,
         // Never pending over a final status: only heads that never got one show progress.
         allowed: () => intent.posted === null,
-        post: (description, targetUrl) => options.sink.setStatus(sha, { state: 'pending', description, context, targetUrl }),
+        post: (description, targetUrl) => options.sink.setStatus(sha, { state: 'pending', description, context, targetUrl, delivery }),
         logger,
       });
       const stop = () => {
@@ -172,7 +187,7 @@ export function createIntentStatusOutbox(options: IntentOutboxOptions): Closable
         async settle(status, fingerprint, evaluatedAt) {
           try {
             await gate.close();
-            await store.recordDesiredStatus(intent.id, { status: toFinal(status), fingerprint, evaluatedAt }, now());
+            await store.recordDesiredStatus(intent.id, { status: toFinal(status, delivery), fingerprint, evaluatedAt }, now());
             clearInterval(renew);
             await postOwedStatus({ store, sink: options.sink, now, timing, logger }, intent.id, owner, { justEvaluated: true });
           } finally {

@@ -49,8 +49,8 @@ export function createStatusIntentSweeper(
     if (!store) return 'unchanged';
     const owner = newOwner();
     const installationId = intent.installationId ?? (await octokits.installationIdFor(intent.repo));
-    const octokit = await octokits.forInstallation(installationId);
-    return postOwedStatus({ store, sink: createGitHubStatusSink(octokit, intent.repo), now, timing, logger: log }, intent.id, owner);
+    const edge = await octokits.forInstallation(installationId);
+    return postOwedStatus({ store, sink: createGitHubStatusSink(edge, intent.repo), now, timing, logger: log }, intent.id, owner);
   }
 
   async function reevaluate(intent: StatusIntent): Promise<boolean> {

@@ -11,6 +11,7 @@ import type { HistorySource, OwedStatus, ReportSink, StatusOutbox, TicketSource 
 import { createKeyMatcher, summarizeDeployKeysYielding, type KeyMatcher } from './jira-keys/extract-jira-keys.js';
 import { buildDeployReportYielding, buildErrorReport } from './report/build-deploy-report.js';
 import { pendingDescription } from './report/status-description.js';
+import { buildCheckRunOutput } from './report/check-run-output.js';
 import { CheckFailure, failureReason } from './check-failure.js';
 
 export interface DeployCheckDeps {
@@ -103,7 +104,8 @@ export async function checkDeploy(deps: DeployCheckDeps, req: DeployCheckRequest
 /** The final status of a report, through the owed status (null: nowhere). */
 export function settleWith(owed: OwedStatus | null, report: DeployReport, targetUrl: string | null) {
   return async (state: DeployReport['state'], description: string): Promise<void> => {
-    await owed?.settle({ state, description, targetUrl }, `${report.baseSha}...${report.headSha}`, report.evaluatedAt);
+    const checkRun = () => buildCheckRunOutput(report, description);
+    await owed?.settle({ state, description, targetUrl, checkRun }, `${report.baseSha}...${report.headSha}`, report.evaluatedAt);
   };
 }
 

@@ -20,8 +20,33 @@ export interface HistorySource {
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error';
 
+/** Where a head's result is shown (repo config `status.kind`): a commit status, a check run, or both. */
+export type StatusDelivery = 'status' | 'check-run' | 'both';
+
+/** A check run's `output`: the title (the status line) and the Markdown summary (≤65,535 characters). */
+export interface CheckRunOutput {
+  readonly title: string;
+  readonly summary: string;
+}
+
+/**
+ * Shows a head's result on GitHub under `context`: a commit status, a check run named `context`, or both
+ * (`delivery`, default `status`). Pending is a pending status / an `in_progress` check run; a final state completes
+ * the check run with `checkRun` as its output (the description when absent), the report page as `details_url` and
+ * the "Re-check JIRA" action. A check run that already shows exactly that is left alone.
+ */
 export interface StatusSink {
-  setStatus(sha: string, status: { state: CommitState; description: string; context: string; targetUrl: string | null }): Promise<void>;
+  setStatus(
+    sha: string,
+    status: {
+      state: CommitState;
+      description: string;
+      context: string;
+      targetUrl: string | null;
+      delivery?: StatusDelivery | undefined;
+      checkRun?: CheckRunOutput | undefined;
+    },
+  ): Promise<void>;
 }
 
 export type FinalCommitState = Exclude<CommitState, 'pending'>;
@@ -45,7 +70,17 @@ export interface OwedStatus {
    * The outcome: recorded, then posted unless GitHub already shows exactly this. `fingerprint` names the inputs
    * (e.g. production and deploy SHAs), `evaluatedAt` orders evaluations (an older one never replaces a newer one).
    */
-  settle(status: { state: FinalCommitState; description: string; targetUrl: string | null }, fingerprint: string | null, evaluatedAt: string): Promise<void>;
+  settle(
+    status: {
+      state: FinalCommitState;
+      description: string;
+      targetUrl: string | null;
+      /** The check run's output, built only when the result goes to a check run. */
+      checkRun?: () => CheckRunOutput;
+    },
+    fingerprint: string | null,
+    evaluatedAt: string,
+  ): Promise<void>;
 }
 
 export interface TicketFieldConfig {

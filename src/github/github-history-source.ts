@@ -4,14 +4,12 @@
  * total_commits, then pages 2…N are fetched a few at a time and assembled in order. We refuse to conclude on fewer
  * commits than total_commits, or on pages that overlap.
  */
-import type { ProbotOctokit } from 'probot';
 import { z } from 'zod';
 import type { CommitInfo, RepoRef } from '../core/domain.js';
 import type { HistorySource } from '../core/ports.js';
 import { CheckFailure } from '../core/check-failure.js';
 import { describeGitHubError } from './describe-github-error.js';
-
-export type Octokit = InstanceType<typeof ProbotOctokit>;
+import type { GitHubEdge } from './github-edge.js';
 
 const compareCommitSchema = z.object({
   sha: z.string(),
@@ -70,14 +68,12 @@ function toCommitInfo(c: z.infer<typeof compareCommitSchema>): CommitInfo {
   };
 }
 
-export function createGitHubHistorySource(octokit: Octokit, repo: RepoRef): HistorySource {
+export function createGitHubHistorySource(github: GitHubEdge, repo: RepoRef): HistorySource {
   return {
     async resolveRef(branch) {
       try {
-        const { data } = await octokit.request('GET /repos/{owner}/{repo}/branches/{branch}', { ...repo, branch });
-        return data.commit.sha;
+        return await github.getBranchHeadSha(repo, branch);
       } catch (error) {
-        if ((error as { status?: number }).status === 404) return null;
         throw new CheckFailure(describeGitHubError(error, `reading branch ${branch}`), 'github', { cause: error });
       }
     },
@@ -87,17 +83,8 @@ export function createGitHubHistorySource(octokit: Octokit, repo: RepoRef): Hist
       const fetchPage = async (page: number): Promise<ComparePage> => {
         let text: string;
         try {
-          // Octokit parses JSON bodies with json-with-bigint (a regex pass and a reviver on every value on Node 20):
-          // ~20× the CPU of JSON.parse on compare pages (bench/compare-payload-parse.bench.ts). We take the body
-          // unparsed and use JSON.parse: no field we read can exceed 2^53.
-          const response = await octokit.request('GET /repos/{owner}/{repo}/compare/{basehead}', {
-            ...repo,
-            basehead: `${baseSha}...${headSha}`,
-            per_page: COMPARE_PAGE_SIZE,
-            page,
-            request: { parseSuccessResponseBody: false },
-          });
-          text = await new Response(response.data as unknown as ReadableStream<Uint8Array>).text();
+          // Unparsed text, then JSON.parse (Octokit's own parsing costs ~20× the CPU on compare pages).
+          text = await github.getComparePageText(repo, baseSha, headSha, page, COMPARE_PAGE_SIZE);
         } catch (error) {
           throw new CheckFailure(describeGitHubError(error, `comparing ${range}`), 'github', { cause: error });
         }

@@ -1,21 +1,22 @@
 /**
- * Installation-authenticated Octokits built with the App's own credentials (`app.auth(installationId)`), never the
+ * Installation GitHub edges (src/github/github-edge.ts) over installation-authenticated Octokits built with the App's own credentials (`app.auth(installationId)`), never the
  * webhook's `context.octokit`: Probot gives each installation's Octokit its own throttle id, so the one-write-a-
  * second pacing and the retries are per installation, not shared by the whole app. One Octokit per installation is
  * cached (bounded, least recently used first out); its token renews itself.
  */
 import type { Probot } from 'probot';
+import { z } from 'zod';
 import type { RepoRef } from '../core/domain.js';
-import type { Octokit } from './github-history-source.js';
+import { createGitHubEdge, type GitHubEdge } from './github-edge.js';
 
-export type InstallationOctokitFor = (repo: RepoRef) => Promise<Octokit>;
+export type InstallationOctokitFor = (repo: RepoRef) => Promise<GitHubEdge>;
 
 export interface InstallationOctokits {
-  /** The Octokit of an installation (the webhook payload's `installation.id`). */
-  forInstallation(installationId: number): Promise<Octokit>;
+  /** The GitHub edge of an installation (the webhook payload's `installation.id`). */
+  forInstallation(installationId: number): Promise<GitHubEdge>;
   /** The installation of a repository, looked up with the App's JWT (cached). */
   installationIdFor(repo: RepoRef): Promise<number>;
-  /** The Octokit for a repository whose installation is not known yet. */
+  /** The GitHub edge for a repository whose installation is not known yet. */
   forRepo: InstallationOctokitFor;
 }
 
@@ -46,16 +47,19 @@ function boundedCache<K, V>(max: number) {
 
 export function createInstallationOctokits(app: Pick<Probot, 'auth'>, options: { maxCached?: number } = {}): InstallationOctokits {
   const max = options.maxCached ?? DEFAULT_MAX_CACHED;
-  const octokits = boundedCache<number, Promise<Octokit>>(max);
+  const octokits = boundedCache<number, Promise<GitHubEdge>>(max);
   const installations = boundedCache<string, number>(max * 4);
 
-  const forInstallation = (installationId: number): Promise<Octokit> => {
+  const forInstallation = (installationId: number): Promise<GitHubEdge> => {
     const cached = octokits.get(installationId);
     if (cached) return cached;
-    const created = (app.auth(installationId) as Promise<unknown> as Promise<Octokit>).catch((error: unknown) => {
-      octokits.delete(installationId); // not cached: the next call tries again
-      throw error;
-    });
+    const created = app
+      .auth(installationId)
+      .then((octokit) => createGitHubEdge(octokit))
+      .catch((error: unknown) => {
+        octokits.delete(installationId); // not cached: the next call tries again
+        throw error;
+      });
     octokits.set(installationId, created);
     return created;
   };
@@ -66,8 +70,9 @@ export function createInstallationOctokits(app: Pick<Probot, 'auth'>, options: {
     if (known !== undefined) return known;
     const appOctokit = await app.auth();
     const { data } = await appOctokit.request('GET /repos/{owner}/{repo}/installation', { ...repo });
-    installations.set(name, data.id);
-    return data.id;
+    const id = z.object({ id: z.number().int() }).parse(data).id;
+    installations.set(name, id);
+    return id;
   };
 
   return {
@@ -77,7 +82,7 @@ export function createInstallationOctokits(app: Pick<Probot, 'auth'>, options: {
   };
 }
 
-/** The Octokit for a repository (kept for callers that only know the repository). */
+/** The GitHub edge for a repository (kept for callers that only know the repository). */
 export function createInstallationOctokitFor(app: Probot): InstallationOctokitFor {
   return createInstallationOctokits(app).forRepo;
 }

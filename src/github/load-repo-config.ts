@@ -9,7 +9,7 @@ import type { RepoRef } from '../core/domain.js';
 import { branchesFromRawConfig, parseRepoConfig, type RepoConfig } from '../core/config/repo-config-schema.js';
 import YAML from 'yaml';
 import { MAX_CONFIG_FILES, describeConfigFile, resolveExtendsTarget, sameConfigFile, type ConfigFileRef } from '../core/config/config-extends.js';
-import type { Octokit } from './github-history-source.js';
+import type { GitHubEdge } from './github-edge.js';
 import { describeGitHubError } from './describe-github-error.js';
 
 export const CONFIG_PATH = '.github/deploy-checker.yml';
@@ -38,18 +38,13 @@ export function deepMergeConfigs(configs: readonly unknown[]): Record<string, un
 class ConfigFileError extends Error {}
 
 /** One config file as YAML data, or null when it does not exist (the contents API, raw, like Probot's plugin). */
-async function readConfigFile(octokit: Octokit, file: ConfigFileRef): Promise<Record<string, unknown> | null> {
-  let response: { data: unknown };
-  try {
-    response = await octokit.request('GET /repos/{owner}/{repo}/contents/{path}', { ...file, mediaType: { format: 'raw' } });
-  } catch (error) {
-    if ((error as { status?: number }).status === 404) return null;
-    throw error;
-  }
-  if (typeof response.data !== 'string') throw new ConfigFileError('is a directory or a submodule, not a file');
+async function readConfigFile(github: GitHubEdge, file: ConfigFileRef): Promise<Record<string, unknown> | null> {
+  const text = await github.getFileText(file);
+  if (text === null) return null;
+  if (typeof text !== 'string') throw new ConfigFileError('is a directory or a submodule, not a file');
   let data: unknown;
   try {
-    data = YAML.parse(response.data, { logLevel: 'error' }) ?? {};
+    data = YAML.parse(text, { logLevel: 'error' }) ?? {};
   } catch {
     throw new ConfigFileError('is not a valid YAML mapping');
   }
@@ -67,12 +62,12 @@ interface ReadFile {
  * `<owner>/.github`, and the last file's `_extends` is followed (with the first file's owner and path as defaults)
  * until a file without one. Unlike Probot, `_extends` stays within the owner.
  */
-async function readConfigFiles(octokit: Octokit, repo: RepoRef): Promise<{ own: ReadFile | null; files: ReadFile[] }> {
+async function readConfigFiles(github: GitHubEdge, repo: RepoRef): Promise<{ own: ReadFile | null; files: ReadFile[] }> {
   const ownRef = { owner: repo.owner, repo: repo.repo, path: CONFIG_PATH };
   const describe = (ref: ConfigFileRef) => (sameConfigFile(ref, ownRef) ? CONFIG_PATH : `the configuration it extends (${describeConfigFile(ref)})`);
   const read = async (ref: ConfigFileRef): Promise<ReadFile | null> => {
     try {
-      const data = await readConfigFile(octokit, ref);
+      const data = await readConfigFile(github, ref);
       return data === null ? null : { ref, data };
     } catch (error) {
       if (error instanceof ConfigFileError) throw new ConfigFileError(`${describe(ref)} ${error.message}`);
@@ -98,10 +93,10 @@ async function readConfigFiles(octokit: Octokit, repo: RepoRef): Promise<{ own: 
   return { own: own ? files[0]! : null, files };
 }
 
-export async function loadRepoConfig(octokit: Octokit, repo: RepoRef): Promise<RepoConfigResult> {
+export async function loadRepoConfig(github: GitHubEdge, repo: RepoRef): Promise<RepoConfigResult> {
   let read: { own: ReadFile | null; files: ReadFile[] };
   try {
-    read = await readConfigFiles(octokit, repo);
+    read = await readConfigFiles(github, repo);
   } catch (error) {
     const reason = error instanceof ConfigFileError ? error.message : describeGitHubError(error, `reading ${CONFIG_PATH}`);
     return { ok: false, error: reason, branches: branchesFromRawConfig(null) };

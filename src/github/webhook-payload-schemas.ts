@@ -64,6 +64,33 @@ export const deploymentProtectionRuleRequestedWebhookPayload = z.looseObject({
   repository,
   installation,
 });
+
+/** A pull request as listed on a check run or check suite (only those of this repository are listed). */
+const checkPullRequest = z.looseObject({ number: positiveInteger });
+
+/** check_run.requested_action / check_run.rerequested: the run (its head and pull requests) and, for an action, which. */
+export const checkRunWebhookPayload = z.looseObject({
+  action: z.string(),
+  check_run: z.looseObject({
+    name: z.string(),
+    head_sha: z.string().regex(/^[0-9a-f]{40}$/i),
+    pull_requests: z.array(checkPullRequest).default([]),
+  }),
+  requested_action: z.looseObject({ identifier: z.string() }).nullish(),
+  repository,
+  installation,
+});
+
+/** check_suite.rerequested: the suite's head and pull requests. */
+export const checkSuiteWebhookPayload = z.looseObject({
+  action: z.string(),
+  check_suite: z.looseObject({
+    head_sha: z.string().regex(/^[0-9a-f]{40}$/i),
+    pull_requests: z.array(checkPullRequest).default([]),
+  }),
+  repository,
+  installation,
+});
 export type DeploymentProtectionRuleRequestedPayload = z.output<typeof deploymentProtectionRuleRequestedWebhookPayload>;
 
 /** A webhook payload that does not have the shape its event promises. `status` makes @octokit/webhooks answer 400. */

@@ -258,7 +258,10 @@ export function createKyselyStatusIntentStore(storeDb: Kysely<StoreDatabase>): S
 /** Canonical JSON (fixed key order), so equal statuses are equal text. */
 function finalStatusText(status: FinalStatus): string {
   const parsed = finalStatusSchema.parse(status);
-  return JSON.stringify({ state: parsed.state, description: parsed.description, targetUrl: parsed.targetUrl });
+  // Statuses without a check run keep the text they had before check runs existed (rows stay comparable).
+  const delivery = parsed.delivery === undefined || parsed.delivery === 'status' ? {} : { delivery: parsed.delivery };
+  const checkRun = parsed.checkRun === undefined ? {} : { checkRun: { title: parsed.checkRun.title, summary: parsed.checkRun.summary } };
+  return JSON.stringify({ state: parsed.state, description: parsed.description, targetUrl: parsed.targetUrl, ...delivery, ...checkRun });
 }
 
 function parseJson<T>(schema: z.ZodType<T>, text: string, what: string): T {

@@ -18,8 +18,12 @@ export const finalStatusSchema = z.object({
   state: z.enum(['success', 'failure', 'error']),
   description: z.string(),
   targetUrl: z.string().nullable(),
+  /** Absent: a commit status only (as before check runs existed). */
+  delivery: z.enum(['status', 'check-run', 'both']).optional(),
+  /** The check run's output (with a delivery that includes a check run). */
+  checkRun: z.object({ title: z.string(), summary: z.string() }).optional(),
 });
-/** A final commit status as posted to GitHub. */
+/** A final result as posted to GitHub: a commit status, a check run or both (`delivery`). */
 export type FinalStatus = z.infer<typeof finalStatusSchema>;
 
 export interface StatusIntentKey {
@@ -60,7 +64,16 @@ export function isUnfinished(intent: Pick<StatusIntent, 'desired' | 'posted'>): 
 }
 
 export function sameFinalStatus(a: FinalStatus | null, b: FinalStatus | null): boolean {
-  return a !== null && b !== null && a.state === b.state && a.description === b.description && a.targetUrl === b.targetUrl;
+  return (
+    a !== null &&
+    b !== null &&
+    a.state === b.state &&
+    a.description === b.description &&
+    a.targetUrl === b.targetUrl &&
+    (a.delivery ?? 'status') === (b.delivery ?? 'status') &&
+    a.checkRun?.title === b.checkRun?.title &&
+    a.checkRun?.summary === b.checkRun?.summary
+  );
 }
 
 export interface StatusIntentStore {

@@ -92,3 +92,59 @@ describe('status outbox', () => {
     expect(Date.parse(intent!.nextAttemptAt!)).toBeGreaterThan(Date.now());
   });
 });
+
+describe('status outbox with check runs (status.kind)', () => {
+  /** A sink that records what it is asked to show, delivery and check run output included. */
+  function deliverySink() {
+    const calls: { state: string; delivery: string | undefined; title: string | undefined }[] = [];
+    const sink: StatusSink = {
+      async setStatus(_sha, status) {
+        calls.push({ state: status.state, delivery: status.delivery, title: status.checkRun?.title });
+      },
+    };
+    return { calls, sink };
+  }
+
+  it.each([
+    { delivery: 'status' as const, built: 0, shown: { state: 'success', delivery: undefined, title: undefined }, posted: GREEN },
+    {
+      delivery: 'check-run' as const,
+      built: 1,
+      shown: { state: 'success', delivery: 'check-run', title: 'All clear (run)' },
+      posted: { ...GREEN, delivery: 'check-run', checkRun: { title: 'All clear (run)', summary: 'table' } },
+    },
+    {
+      delivery: 'both' as const,
+      built: 1,
+      shown: { state: 'success', delivery: 'both', title: 'All clear (run)' },
+      posted: { ...GREEN, delivery: 'both', checkRun: { title: 'All clear (run)', summary: 'table' } },
+    },
+  ])('$delivery: the output is built $built time(s), posted with the delivery and recorded', async ({ delivery, built, shown, posted }) => {
+    const { calls, sink } = deliverySink();
+    const outbox = createIntentStatusOutbox({
+      store,
+      sink,
+      repo: REPO,
+      installationId: 7,
+      subject: { kind: 'deploy' },
+      delivery,
+      now: () => new Date(),
+      timing: { ...defaultStatusTiming, pendingDelayMs: 0 },
+      newOwner: createLeaseOwners(),
+      logger,
+    });
+    let builds = 0;
+    const checkRun = () => {
+      builds += 1;
+      return { title: 'All clear (run)', summary: 'table' };
+    };
+    const owed = await outbox.open(SHA, CONTEXT);
+    owed.progress('Checking 1 commit…', GREEN.targetUrl);
+    await owed.settle({ ...GREEN, checkRun }, 'p', new Date().toISOString());
+    outbox.close();
+
+    expect(builds).toBe(built);
+    expect(calls).toEqual([{ state: 'pending', delivery, title: undefined }, shown]);
+    expect((await store.getStatusIntent({ repo: REPO, sha: SHA, context: CONTEXT }))?.posted).toEqual(posted);
+  });
+});

@@ -20,7 +20,7 @@ describe('defaults', () => {
         postDeployChecks: true,
         branchBehind: true,
       },
-      status: { context: 'deploy-checker', prContext: 'deploy-checker/ticket' },
+      status: { context: 'deploy-checker', prContext: 'deploy-checker/ticket', kind: 'status' },
       pullRequests: { exemptLabels: ['no-ticket'], skipDrafts: true },
       slack: { mention: [] },
       deploy: { signal: 'push', environment: 'production' },
@@ -59,7 +59,7 @@ describe('defaults', () => {
       },
       commits: { exempt: ['^MINOR:', '^Bump '], exemptAuthors: [] },
       rules: { commitWithoutTicket: false, unknownTicket: false, ticketStatus: false, riskAssessment: false, postDeployChecks: false, branchBehind: false },
-      status: { context: 'deploys', prContext: 'deploys/pr' },
+      status: { context: 'deploys', prContext: 'deploys/pr', kind: 'check-run' },
       pullRequests: { exemptLabels: [], skipDrafts: false },
       slack: { channel: '#deploys', mention: [] },
       deploy: { signal: 'deployment', environment: 'prod' },
@@ -71,6 +71,7 @@ describe('defaults', () => {
 describe('invalid files name the key path', () => {
   it.each([
     { name: 'unknown top-level key', raw: { brnches: { deploy: 'x' } }, error: 'unknown key "brnches"' },
+    { name: 'unknown status.kind', raw: { status: { kind: 'checks' } }, error: 'status.kind: Invalid option: expected one of "status"|"check-run"|"both"' },
     { name: 'unknown nested key', raw: { rules: { branchBehnd: false } }, error: 'rules: unknown key "branchBehnd"' },
     { name: 'several unknown keys', raw: { jira: { fields: { risk: 'x', checks: 'y' } } }, error: 'jira.fields: unknown key "risk", "checks"' },
     {

@@ -6,7 +6,9 @@
 import { describe, expect, it } from 'vitest';
 import nock from 'nock';
 import { ProbotOctokit } from 'probot';
-import { COMPARE_PAGE_CONCURRENCY, createGitHubHistorySource, type Octokit } from '../../src/github/github-history-source.js';
+import { COMPARE_PAGE_CONCURRENCY, createGitHubHistorySource as createHistorySourceOverEdge } from '../../src/github/github-history-source.js';
+import { createGitHubEdge, type Octokit } from '../../src/github/github-edge.js';
+import type { RepoRef } from '../../src/core/domain.js';
 import { CheckFailure } from '../../src/core/check-failure.js';
 import { apiCommit, fakeSha, GITHUB_API } from '../helpers/github-mock.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
@@ -17,6 +19,9 @@ const repo = { owner: 'acme', repo: 'shop' };
 const BASE = fakeSha('history-base');
 const HEAD = fakeSha('history-head');
 const COMPARE_PATH = `/repos/acme/shop/compare/${BASE}...${HEAD}`;
+
+/** The history source over the GitHub edge of a real (nock-backed) Octokit. */
+const createGitHubHistorySource = (kit: Octokit, r: RepoRef) => createHistorySourceOverEdge(createGitHubEdge(kit), r);
 
 function octokit(): Octokit {
   const TestOctokit = ProbotOctokit.defaults({ retry: { enabled: false }, throttle: { enabled: false } });

@@ -147,10 +147,16 @@ export const repoConfigSchema = z
       .object({
         context: z.string().min(1).max(100).default('deploy-checker').describe('Commit status context of the deploy check.'),
         prContext: z.string().min(1).max(100).default('deploy-checker/ticket').describe('Commit status context of the pull-request ticket check.'),
+        kind: z
+          .enum(['status', 'check-run', 'both'])
+          .default('status')
+          .describe(
+            'How results are shown on a head: a commit status (140-character description), a check run named after the context (title, Markdown summary with the ticket table, a "Re-check JIRA" button; needs the checks: write permission), or both.',
+          ),
       })
       .strict()
       .prefault({})
-      .describe('Commit status contexts (make them required in branch protection).'),
+      .describe('Commit status contexts / check run names (make them required in branch protection) and how results are shown.'),
     pullRequests: z
       .object({
         exemptLabels: z.array(z.string().min(1)).default(['no-ticket']).describe('Labels that exempt a pull request from the ticket check.'),

@@ -6,10 +6,11 @@
  * zero-width space so that pasting a report pings nobody. User text never starts a line, so line-leading
  * syntax (headings, lists, quotes) cannot be forged.
  */
-import type { CommitInfo, DeployReport } from '../domain.js';
+import type { CommitInfo, DeployReport, RichDoc } from '../domain.js';
 import { commitSubject, shortSha } from '../rules/evaluate-deploy-rules.js';
 import { compareSummary, itemList, problemCount, reportHeadline, singleLine, TICKET_CHECKS_SKIPPED_NOTE } from './format-report-text.js';
 import { groupFindings, previewItems } from './group-findings.js';
+import { richDocText } from '../jira-fields/rich-text.js';
 
 /** Lists longer than this fold into a <details> block. */
 export const MARKDOWN_FOLD_AFTER = 10;
@@ -103,10 +104,10 @@ interface Section {
 }
 
 /** The section's lines with `shown` as its items (`shownCount` of them: the items may be left out to measure the rest). */
-function renderSection(section: Section, shown: readonly string[], shownCount: number): string[] {
+function renderSection(section: Section, shown: readonly string[], shownCount: number, fullListHint: string): string[] {
   const more = section.items.length - shownCount;
   const lines = [...section.head, ...shown];
-  if (more > 0) lines.push('', `_… and ${count(more)} more ${section.noun}: the full list is in \`--format json\`._`);
+  if (more > 0) lines.push('', `_… and ${count(more)} more ${section.noun}: ${fullListHint}._`);
   const body =
     section.fold !== null && shownCount > MARKDOWN_FOLD_AFTER ? [`<details><summary>${section.fold}</summary>`, '', ...lines, '', '</details>'] : lines;
   return ['', section.heading, '', ...body];
@@ -118,10 +119,25 @@ const linesBytes = (lines: readonly string[]): number => lines.reduce((n, line) 
 export interface MarkdownOptions {
   /** At most this many UTF-8 bytes (default MARKDOWN_MAX_BYTES): long lists are cut, each with "… and N more". */
   readonly maxBytes?: number;
+  /**
+   * The ticket table's columns: `summary` (default: summary, type, status, commits) or `risk` (status, risk level,
+   * risk assessment, post-deploy checks: what a reviewer of the deploy reads, as in a check run).
+   */
+  readonly ticketColumns?: 'summary' | 'risk';
+  /** Where "… and N more" sends the reader for the full list (default: `--format json`, for the CLI). */
+  readonly fullListHint?: string;
+}
+
+/** A ticket's rich-text field as one escaped, clipped table cell ("—" when empty). */
+function richCell(doc: RichDoc): string {
+  const text = richDocText(doc);
+  return text.trim() ? escapeMarkdownText(clip(singleLine(text))) : '—';
 }
 
 export function formatReportMarkdown(report: DeployReport, options: MarkdownOptions = {}): string {
   const maxBytes = options.maxBytes ?? MARKDOWN_MAX_BYTES;
+  const fullListHint = options.fullListHint ?? 'the full list is in `--format json`';
+  const riskColumns = options.ticketColumns === 'risk';
   const commits = new Map(report.commits.map((c) => [c.sha, c]));
   const icon = report.state === 'success' ? '✅' : report.state === 'failure' ? '❌' : '⚠️';
   const repo = report.repo.owner ? `${report.repo.owner}/${report.repo.repo}` : report.repo.repo;
@@ -151,14 +167,29 @@ export function formatReportMarkdown(report: DeployReport, options: MarkdownOpti
   if (report.tickets.length > 0) {
     sections.push({
       heading: `#### Tickets (${count(report.tickets.length)})`,
-      head: ['| Ticket | Summary | Type | Status | Commits |', '| --- | --- | --- | --- | --- |'],
+      head: riskColumns
+        ? ['| Ticket | Status | Risk level | Risk assessment | Post-deploy checks |', '| --- | --- | --- | --- | --- |']
+        : ['| Ticket | Summary | Type | Status | Commits |', '| --- | --- | --- | --- | --- |'],
       items: report.tickets.map((entry) => {
         const t = entry.ticket;
         const target = t ? linkTarget(t.url) : null;
         const key = escapeMarkdownText(entry.key);
         const summary = t ? escapeMarkdownText(clip(t.summary)) : report.ticketChecksSkipped ? '_not looked up_' : '_unknown to JIRA_';
+        const link = target ? `[${key}](${target})` : key;
+        if (riskColumns) {
+          const cells = t
+            ? [
+                link,
+                escapeMarkdownText(clip(t.status ?? '')),
+                escapeMarkdownText(clip(t.riskLevel ?? '')) || '—',
+                richCell(t.riskAssessment),
+                richCell(t.postDeployChecks),
+              ]
+            : [link, summary, '', '', ''];
+          return `| ${cells.join(' | ')} |`;
+        }
         const cells = [
-          target ? `[${key}](${target})` : key,
+          link,
           summary,
           t ? escapeMarkdownText(clip(t.type ?? '')) : '',
           t ? escapeMarkdownText(clip(t.status ?? '')) : '',
@@ -216,10 +247,10 @@ export function formatReportMarkdown(report: DeployReport, options: MarkdownOpti
   const size = (cap: number): number =>
     sections.reduce((n, section, i) => {
       const shownCount = Math.min(cap, section.items.length);
-      return n + linesBytes(renderSection(section, [], shownCount)) + itemBytes[i]![shownCount]!;
+      return n + linesBytes(renderSection(section, [], shownCount, fullListHint)) + itemBytes[i]![shownCount]!;
     }, topBytes);
   const render = (cap: number): string =>
-    `${[...top, ...sections.flatMap((section) => renderSection(section, section.items.slice(0, cap), Math.min(cap, section.items.length)))].join('\n')}\n`;
+    `${[...top, ...sections.flatMap((section) => renderSection(section, section.items.slice(0, cap), Math.min(cap, section.items.length), fullListHint))].join('\n')}\n`;
 
   const longest = Math.max(0, ...sections.map((section) => section.items.length));
   // The largest number of items per list that fits (every list cut at the same length: none starves the others).
@@ -236,7 +267,7 @@ export function formatReportMarkdown(report: DeployReport, options: MarkdownOpti
   const text = render(fits);
   if (utf8Length(text) <= maxBytes) return text;
   // Even without list items it is too long (a budget far below any report): cut the text itself.
-  const note = '\n\n_… cut to fit: the full report is in `--format json`._\n';
+  const note = `\n\n_… cut to fit: ${fullListHint.replace('the full list', 'the full report')}._\n`;
   let cut = text.slice(0, Math.max(0, maxBytes - utf8Length(note)));
   while (cut && utf8Length(cut) + utf8Length(note) > maxBytes) cut = cut.slice(0, -1);
   return `${cut}${note}`;
