@@ -123,7 +123,7 @@ function expectDeployments(list: { id: number; sha: string; state: string }[], e
   for (const d of list) {
     nock(GITHUB_API)
       .get(`${base}/deployments/${d.id}/statuses`)
-      .query({ per_page: '1' })
+      .query({ per_page: '100', page: '1' })
       .reply(200, [{ id: d.id * 10, state: d.state }]);
     if (d.state === 'success') break;
   }
@@ -345,15 +345,15 @@ describe('deployment protection rule', () => {
       nock(GITHUB_API)
         .get(`${base}/commits/${HEAD}/status`)
         .query({ per_page: '100', page: '1' })
-        .reply(200, { state: 'success', statuses: [{ context: 'ci/build', state: 'success', target_url: 'https://ci.test/1' }] });
+        .reply(200, { state: 'success', total_count: 1, statuses: [{ context: 'ci/build', state: 'success', target_url: 'https://ci.test/1' }] });
       nock(GITHUB_API)
         .get(`${base}/commits/${HEAD}/check-runs`)
-        .query({ per_page: '100', page: '1' })
+        .query({ filter: 'latest', per_page: '100', page: '1' })
         .reply(200, {
           total_count: 2,
           check_runs: [
-            { name: 'test', status: 'completed', conclusion: 'success', html_url: 'https://github.com/acme/shop/runs/1' },
-            { name: 'e2e', status: 'in_progress', conclusion: null, html_url: null, details_url: 'https://ci.test/e2e' },
+            { id: 1, name: 'test', head_sha: HEAD, status: 'completed', conclusion: 'success', html_url: 'https://github.com/acme/shop/runs/1' },
+            { id: 2, name: 'e2e', head_sha: HEAD, status: 'in_progress', conclusion: null, html_url: null, details_url: 'https://ci.test/e2e' },
           ],
         });
     };
@@ -450,8 +450,14 @@ describe('deployment protection rule', () => {
     const heldWithSlack = `slack:\n  channel: C0DEPLOYS\n${WAIT}`;
     expectEvaluation(s, heldWithSlack, [readyTicket('PROJ-1', { status: 'In Progress' })]);
     const expectNoChecks = () => {
-      nock(GITHUB_API).get(`${base}/commits/${HEAD}/status`).query({ per_page: '100', page: '1' }).reply(200, { state: 'pending', statuses: [] });
-      nock(GITHUB_API).get(`${base}/commits/${HEAD}/check-runs`).query({ per_page: '100', page: '1' }).reply(200, { total_count: 0, check_runs: [] });
+      nock(GITHUB_API)
+        .get(`${base}/commits/${HEAD}/status`)
+        .query({ per_page: '100', page: '1' })
+        .reply(200, { state: 'pending', total_count: 0, statuses: [] });
+      nock(GITHUB_API)
+        .get(`${base}/commits/${HEAD}/check-runs`)
+        .query({ filter: 'latest', per_page: '100', page: '1' })
+        .reply(200, { total_count: 0, check_runs: [] });
     };
     expectNoChecks();
     await s.harness.deliver('deployment_protection_rule', requestedPayload());

@@ -84,7 +84,7 @@ function legacyPullRequests(count: number): Record<string, any>[] {
   }));
 }
 
-async function insertRows(db: Kysely<any>, rows: ReturnType<typeof previousVersionRow>[]): Promise<void> {
+async function insertRows(db: Kysely<any>, rows: (ReturnType<typeof previousVersionRow> & { content_digest?: string })[]): Promise<void> {
   for (let i = 0; i < rows.length; i += 200)
     await db
       .insertInto('reports')
@@ -177,7 +177,8 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('reports store
   it('a row still in the old shape after the migration (missed by it) loads all the same', async () => {
     store = await createReportStore({ databaseUrl: database.url, logger });
     await withRaw(async (db) => {
-      await insertRows(db, [previousVersionRow(legacyDeploy)]);
+      // Written after 0006, which added the evaluation identity's digest column.
+      await insertRows(db, [{ ...previousVersionRow(legacyDeploy), content_digest: 'legacy:late' }]);
     });
     const [row] = await database.query<{ report_json: string }>('SELECT report_json FROM reports');
     expect(row?.report_json).toContain('"deploySha":');
@@ -190,7 +191,7 @@ describe.each<StoreTestBackend>([sqliteBackend, postgresBackend])('reports store
     store = await createReportStore({ databaseUrl: database.url, logger });
     const broken = { ...legacyDeploy, state: 'pending', findings: [{ ...legacyDeploy.findings[0], rule: 'no-such-rule' }] };
     await withRaw(async (db) => {
-      await insertRows(db, [{ ...previousVersionRow(legacyDeploy), report_json: JSON.stringify(broken) }]);
+      await insertRows(db, [{ ...previousVersionRow(legacyDeploy), report_json: JSON.stringify(broken), content_digest: 'legacy:broken' }]);
     });
     await expect(store.getReport(repo, legacyDeploy.deploySha)).rejects.toThrow(/stored report is not a valid evaluation: .*state: .*findings\.0\.rule: /);
   });
