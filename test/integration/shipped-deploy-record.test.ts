@@ -100,6 +100,40 @@ it('a failing deploy that ships keeps its evaluation and status, and Slack says 
     problems: ['PROJ-103 is In Progress'],
     ticketKeys: ['PROJ-101', 'PROJ-103'],
   });
+
+  // The pages say the same. The shipped SHA's report (HTML and JSON) still lists its tickets, problems and commits.
+  const page = await fetch(`${harness.baseUrl}/deploys/acme/shop/${HEAD}`);
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain('PROJ-103 is In Progress');
+  expect(html).toContain('PROJ-101');
+  expect(html).toMatch(/shipped with 1 unresolved problem/i);
+  const json = (await (await fetch(`${harness.baseUrl}/deploys/acme/shop/${HEAD}.json`)).json()) as Record<string, unknown>;
+  const report = (json['report'] ?? json) as { state: string; tickets: { key: string }[]; findings: { summary: string }[]; commits: unknown[] };
+  expect(report.state).toBe('failure');
+  expect(report.tickets.map((t) => t.key)).toEqual(['PROJ-101', 'PROJ-103']);
+  expect(report.findings.map((f) => f.summary)).toEqual(['PROJ-103 is In Progress']);
+  expect(report.commits).toHaveLength(2);
+
+  // The ticket page warns: in production with a problem, while JIRA still says In Progress.
+  const ticketPage = await (await fetch(`${harness.baseUrl}/tickets/PROJ-103`)).text();
+  expect(ticketPage).toMatch(/shipped with 1 unresolved problem/i);
+  expect(ticketPage).toContain('In Progress');
+
+  // /shipments (the morning page: the last 24 hours) lists it, flagged, in HTML and JSON.
+  const shipments = await (await fetch(`${harness.baseUrl}/shipments`)).text();
+  expect(shipments).toContain('acme/shop');
+  expect(shipments).toMatch(/shipped with 1 unresolved problem/i);
+  const shipmentsJson = (await (await fetch(`${harness.baseUrl}/shipments.json`)).json()) as {
+    items: { toSha: string; checkState: string; problemCount: number }[];
+    total: number;
+  };
+  expect(shipmentsJson.total).toBe(1);
+  expect(shipmentsJson.items[0]).toMatchObject({ toSha: HEAD, checkState: 'failure', problemCount: 1 });
+
+  // /deploys shows the last shipment of the repository with the flag.
+  const deploys = await (await fetch(`${harness.baseUrl}/deploys`)).text();
+  expect(deploys).toMatch(/shipped with 1 unresolved problem/i);
 });
 
 it('the production push records a shipment of the failing evaluation, also without Slack, once per move; a forced push back is a rollback', async () => {
