@@ -1,7 +1,8 @@
 /**
  * Retention, in the background: once shortly after start and then hourly, old superseded evaluations lose their
  * commit lists (`pruneEvaluationCommits`, RETENTION_DAYS) in small batches with a pause between them, so a large
- * backlog never holds the store for long; GitHub and JIRA delivery records older than a week are deleted.
+ * backlog never holds the store for long; GitHub and JIRA delivery records and finished status intents older than a
+ * week are deleted.
  * Shipments are never pruned. Stopped on shutdown; a failed round is logged and tried again at the next one.
  */
 import type { Logger } from 'pino';
@@ -11,7 +12,7 @@ import type { ReportStore } from '../store/report-store.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface RetentionPrunerOptions {
-  readonly store: Pick<ReportStore, 'pruneEvaluationCommits' | 'pruneDeliveries'>;
+  readonly store: Pick<ReportStore, 'pruneEvaluationCommits' | 'pruneDeliveries' | 'pruneFinishedStatusIntents'>;
   readonly retentionDays: number;
   readonly logger: Logger;
   readonly now: () => Date;
@@ -30,7 +31,7 @@ export interface RetentionPrunerOptions {
 
 export interface RetentionPruner {
   /** One round: every batch due now. Resolves with what was pruned. */
-  pruneOnce(): Promise<{ evaluations: number; deliveries: number }>;
+  pruneOnce(): Promise<{ evaluations: number; deliveries: number; statusIntents: number }>;
   stop(): void;
 }
 
@@ -42,7 +43,7 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
   const stopped = new AbortController();
   let running: Promise<unknown> | null = null;
 
-  const pruneOnce = async (): Promise<{ evaluations: number; deliveries: number }> => {
+  const pruneOnce = async (): Promise<{ evaluations: number; deliveries: number; statusIntents: number }> => {
     const now = options.now();
     const cutoff = new Date(now.getTime() - options.retentionDays * DAY_MS);
     let evaluations = 0;
@@ -52,9 +53,20 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
       if (pruned < batchSize) break;
       await sleep(pauseMs, stopped.signal);
     }
-    const deliveries = stopped.signal.aborted ? 0 : await options.store.pruneDeliveries(new Date(now.getTime() - DELIVERY_RETENTION_MS));
-    if (evaluations > 0 || deliveries > 0) log.info({ evaluations, deliveries, cutoff: cutoff.toISOString() }, 'retention: pruned');
-    return { evaluations, deliveries };
+    const weekAgo = new Date(now.getTime() - DELIVERY_RETENTION_MS);
+    const deliveries = stopped.signal.aborted ? 0 : await options.store.pruneDeliveries(weekAgo);
+    // Finished status intents (GitHub shows what was desired) are kept a week: long enough to recognise a redelivery.
+    let statusIntents = 0;
+    while (!stopped.signal.aborted) {
+      const pruned = await options.store.pruneFinishedStatusIntents(weekAgo, batchSize);
+      statusIntents += pruned;
+      if (pruned < batchSize) break;
+      await sleep(pauseMs, stopped.signal);
+    }
+    if (evaluations > 0 || deliveries > 0 || statusIntents > 0) {
+      log.info({ evaluations, deliveries, statusIntents, cutoff: cutoff.toISOString() }, 'retention: pruned');
+    }
+    return { evaluations, deliveries, statusIntents };
   };
 
   const round = (): void => {

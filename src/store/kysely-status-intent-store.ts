@@ -216,6 +216,20 @@ export function createKyselyStatusIntentStore(storeDb: Kysely<StoreDatabase>): S
       return released.length;
     },
 
+    async pruneFinishedStatusIntents(before, batchSize) {
+      const due = db
+        .selectFrom('status_intents')
+        .select('id')
+        .where('desired', 'is not', null)
+        .whereRef('posted', '=', 'desired')
+        .where('lease_owner', 'is', null)
+        .where('updated_at', '<', iso(before))
+        .orderBy('id')
+        .limit(batchSize);
+      const deleted = await db.deleteFrom('status_intents').where('id', 'in', due).returning('id').execute();
+      return deleted.length;
+    },
+
     async abandonStatusIntent(id, owner) {
       const deleted = await db
         .deleteFrom('status_intents')

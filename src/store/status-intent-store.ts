@@ -99,6 +99,11 @@ export interface StatusIntentStore {
   markStatusPosted(id: number, owner: string, posted: { status: FinalStatus; fingerprint: string | null }, now: Date): Promise<void>;
   /** Posting (or re-evaluating) failed: lease released, retried at `nextAttemptAt`. */
   markStatusAttemptFailed(id: number, owner: string, error: string, nextAttemptAt: Date, now: Date): Promise<void>;
+  /**
+   * Retention: deletes at most `batchSize` finished intents (GitHub shows what was desired, no lease) last touched
+   * before `before`; returns how many. A later evaluation of such a head simply creates a new intent.
+   */
+  pruneFinishedStatusIntents(before: Date, batchSize: number): Promise<number>;
   /** Takes an intent whose evaluation was orphaned (no desired status, lease expired) to evaluate it again. */
   claimStatusEvaluation(id: number, lease: Lease, now: Date): Promise<StatusIntent | null>;
   /** Releases the owner's lease without changing anything else. */

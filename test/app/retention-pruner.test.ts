@@ -15,8 +15,8 @@ const NOW = new Date('2026-12-02T12:00:00.000Z');
 const DAY = 24 * 60 * 60 * 1000;
 
 /** A store double that hands out `batches` (rows pruned per call, in order) and records every call. */
-function recordingStore(batches: number[]) {
-  const calls: { evaluations: [string, number][]; deliveries: string[] } = { evaluations: [], deliveries: [] };
+function recordingStore(batches: number[], intentBatches: number[] = []) {
+  const calls: { evaluations: [string, number][]; deliveries: string[]; intents: [string, number][] } = { evaluations: [], deliveries: [], intents: [] };
   return {
     calls,
     store: {
@@ -27,6 +27,10 @@ function recordingStore(batches: number[]) {
       async pruneDeliveries(before: Date) {
         calls.deliveries.push(before.toISOString());
         return 3;
+      },
+      async pruneFinishedStatusIntents(before: Date, batchSize: number) {
+        calls.intents.push([before.toISOString(), batchSize]);
+        return intentBatches.shift() ?? 0;
       },
     },
   };
@@ -41,7 +45,7 @@ afterEach(() => {
 
 describe('retention pruner', () => {
   it('prunes evaluations older than RETENTION_DAYS in batches with a pause between them, then week-old deliveries', async () => {
-    const { calls, store } = recordingStore([2, 2, 1]);
+    const { calls, store } = recordingStore([2, 2, 1], [2, 1]);
     const pauses: number[] = [];
     pruner = startRetentionPruner({
       store,
@@ -54,7 +58,7 @@ describe('retention pruner', () => {
         pauses.push(ms);
       },
     });
-    expect(await pruner.pruneOnce()).toEqual({ evaluations: 5, deliveries: 3 });
+    expect(await pruner.pruneOnce()).toEqual({ evaluations: 5, deliveries: 3, statusIntents: 3 });
     const cutoff = new Date(NOW.getTime() - 30 * DAY).toISOString();
     expect(calls.evaluations).toEqual([
       [cutoff, 2],
@@ -62,8 +66,13 @@ describe('retention pruner', () => {
       [cutoff, 2],
     ]);
     // A pause after each full batch; the short last batch ends the round.
-    expect(pauses).toEqual([250, 250]);
-    expect(calls.deliveries).toEqual([new Date(NOW.getTime() - 7 * DAY).toISOString()]);
+    expect(pauses).toEqual([250, 250, 250]);
+    const weekAgo = new Date(NOW.getTime() - 7 * DAY).toISOString();
+    expect(calls.deliveries).toEqual([weekAgo]);
+    expect(calls.intents).toEqual([
+      [weekAgo, 2],
+      [weekAgo, 2],
+    ]);
   });
 
   it('runs shortly after start and then every interval, and not after stop', async () => {
@@ -92,9 +101,10 @@ describe('retention pruner', () => {
       shutdown: shutdown.signal,
       sleep: async () => shutdown.abort(),
     });
-    expect(await pruner.pruneOnce()).toEqual({ evaluations: 2, deliveries: 0 });
+    expect(await pruner.pruneOnce()).toEqual({ evaluations: 2, deliveries: 0, statusIntents: 0 });
     expect(calls.evaluations).toHaveLength(1);
     expect(calls.deliveries).toEqual([]);
+    expect(calls.intents).toEqual([]);
   });
 
   it('empties the commit lists of old superseded evaluations in a real store and keeps the newest', async () => {
@@ -107,6 +117,44 @@ describe('retention pruner', () => {
       expect((await pruner.pruneOnce()).evaluations).toBe(1);
       expect((await store.getReportById(old))?.commits).toEqual([]);
       expect((await store.getReportById(newest))?.commits).toHaveLength(2);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('finished status intents', () => {
+  it('deletes week-old finished intents in a real store and keeps unfinished and recent ones', async () => {
+    const store = await createReportStore({ databaseUrl: 'sqlite::memory:', logger });
+    try {
+      const repo = { owner: 'acme', repo: 'shop' };
+      const old = new Date(NOW.getTime() - 10 * DAY);
+      const lease = (at: Date) => ({ owner: 'replica-1', until: new Date(at.getTime() + 60_000) });
+      const status = { state: 'success' as const, description: 'All clear', targetUrl: null };
+      /** An intent evaluated and posted at `at` (finished), or only evaluating (unfinished). */
+      const intent = async (sha: string, at: Date, finished: boolean) => {
+        const begun = await store.beginStatusEvaluation(
+          { repo, sha, context: 'deploy-checker', installationId: 1, subject: { kind: 'deploy' } },
+          lease(at),
+          at,
+        );
+        if (!finished) return begun.id;
+        await store.recordDesiredStatus(begun.id, { status, fingerprint: null, evaluatedAt: at.toISOString() }, at);
+        const claimed = await store.claimStatusPost(begun.id, lease(at), at, { ignoreSchedule: true });
+        expect(claimed).not.toBeNull();
+        await store.markStatusPosted(begun.id, 'replica-1', { status, fingerprint: null }, at);
+        return begun.id;
+      };
+      await intent(fakeSha('old-finished'), old, true);
+      await intent(fakeSha('old-unfinished'), old, false);
+      await intent(fakeSha('recent-finished'), new Date(NOW.getTime() - DAY), true);
+      await store.releaseAllStatusLeases(NOW);
+      pruner = startRetentionPruner({ store, retentionDays: 180, logger, now: () => NOW, sleep: async () => {} });
+      expect((await pruner.pruneOnce()).statusIntents).toBe(1);
+      const key = (sha: string) => ({ repo, sha, context: 'deploy-checker' });
+      expect(await store.getStatusIntent(key(fakeSha('old-finished')))).toBeNull();
+      expect(await store.getStatusIntent(key(fakeSha('old-unfinished')))).not.toBeNull();
+      expect(await store.getStatusIntent(key(fakeSha('recent-finished')))).not.toBeNull();
     } finally {
       await store.close();
     }
