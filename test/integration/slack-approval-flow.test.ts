@@ -200,6 +200,35 @@ describe('deploy approval in Slack, end to end', () => {
     expect(page).toContain(`<a href="/deploys/acme/shop/${HEAD}?evaluation=${evaluations[0]?.id}">evaluation</a>`);
   });
 
+  it('a re-evaluation while waiting moves the review to the new evaluation; the approval is recorded on that one', async () => {
+    const s = await setup();
+    const review = await requestApproval(s);
+    const [first] = await s.store.listEvaluationsForSha(target, HEAD);
+    expect(review.reportId).toBe(first?.id);
+
+    // The loop evaluates the waiting review again; JIRA now has a new summary: a new evaluation row. The request
+    // is already in Slack: not posted again.
+    s.clock.now = new Date(T0.getTime() + 5 * 60_000);
+    expectEvaluation(s, CONFIG, [readyTicket('PROJ-1', { summary: 'New checkout, reworded' })], { fields: false });
+    expect(await s.harness.protectionLoop.tick()).toEqual({ queued: 1 });
+    const evaluations = await s.store.listEvaluationsForSha(target, HEAD);
+    expect(evaluations.map((e) => e.id)).toEqual([expect.any(Number), first?.id]);
+    const newest = evaluations[0]?.id;
+    expect(newest).not.toBe(first?.id);
+    expect(await s.store.getProtectionReview(review.id)).toMatchObject({ state: 'waiting', reportId: newest });
+
+    expectAnswer(s);
+    expectChecks();
+    expectSlack(s, 'chat.update', { channel: CHANNEL, ts: MESSAGE_TS });
+    expect(await click(s, clickBody(review.id, { id: ONCALL, username: 'oncall' }, 'approve'))).toBe(200);
+    await vi.waitFor(() => expect(callsOf(s, 'chat.update')).toHaveLength(1));
+    // The updated request shows the evaluation the approval was given on.
+    expect(JSON.stringify(callsOf(s, 'chat.update')[0]?.form['blocks'])).toContain('New checkout, reworded');
+    expect(await s.store.getProtectionReview(review.id)).toMatchObject({ state: 'approved', reportId: newest });
+    const html = await (await fetch(`${s.harness.baseUrl}/deploys/acme/shop/${HEAD}`)).text();
+    expect(html).toContain(`<a href="/deploys/acme/shop/${HEAD}?evaluation=${newest}">evaluation</a>`);
+  });
+
   it('a non-approver’s click → an ephemeral “not allowed”, no answer to GitHub, the review still waits', async () => {
     const s = await setup();
     const review = await requestApproval(s);
