@@ -10,7 +10,8 @@
  * a failed POST stays "decided, not delivered" and is retried by the loop.
  */
 import type { Logger } from 'pino';
-import type { RepoRef } from '../core/domain.js';
+import type { DeployReport, RepoRef } from '../core/domain.js';
+import type { ReportSink } from '../core/ports.js';
 import { checkDeploy } from '../core/check-deploy.js';
 import type { RepoConfig } from '../core/config/repo-config-schema.js';
 import { decideProtection, protectionComment, type ProtectionDecision, type ProtectionSituation } from '../core/protection/protection-decision.js';
@@ -93,7 +94,8 @@ async function approvalContentOf(
   review: ProtectionReview,
   reason: ApprovalRequestContent['reason'],
 ): Promise<ApprovalRequestContent> {
-  const report = review.reportId !== null ? await deps.store.getReport(review.repo, review.sha) : null;
+  // The evaluation the review waits on (or was decided on), not whatever is newest for the SHA by now.
+  const report = review.reportId !== null ? await deps.store.getReportById(review.reportId) : null;
   const checks = await gh.shaChecks(review.sha).catch((err: unknown) => {
     deps.log.warn({ err, reviewId: review.id }, 'could not read the statuses and check runs of the SHA');
     return [];
@@ -145,10 +147,15 @@ async function answer(
   return decided;
 }
 
-/** The stored deploy evaluation of the review's SHA (one row per repository and SHA: the one just saved, or newer). */
-async function evaluationId(store: ReportStore, review: ProtectionReview): Promise<number | null> {
-  const { items } = await store.listReports(review.repo, { limit: 50, offset: 0 });
-  return items.find((item) => item.kind === 'deploy' && item.headSha === review.sha)?.id ?? null;
+/**
+ * The evaluation a review is decided on: the row id `saveReport` returned for the evaluation just made, or — when
+ * the check stored nothing (a shipped head keeps its stored evaluation; a store failure) — the newest stored deploy
+ * evaluation of the SHA.
+ */
+async function evaluationId(store: ReportStore, review: ProtectionReview, savedId: number | null): Promise<number | null> {
+  if (savedId !== null) return savedId;
+  const evaluations = await store.listEvaluationsForSha(review.repo, review.sha);
+  return evaluations.find((item) => item.kind === 'deploy' && item.pullRequestNumber === null)?.id ?? null;
 }
 
 /** The job: drive one review on — deliver a recorded answer, or evaluate and answer (or keep waiting). */
@@ -180,8 +187,8 @@ export async function runProtectionReview(services: AppServices, github: JobGitH
     } else {
       approvers = environment.approvers;
       const settings = { onProblems: environment.onProblems, maxWaitMs: parseDuration(environment.maxWait) ?? DEFAULT_MAX_WAIT_MS, approvers };
-      const report = await evaluate(services, github.edge, gh, review, configForEnvironment(configResult.config, review.environment), log);
-      reportId = await evaluationId(store, review);
+      const { report, savedId } = await evaluate(services, github.edge, gh, review, configForEnvironment(configResult.config, review.environment), log);
+      reportId = await evaluationId(store, review, savedId);
       situation = { kind: 'evaluated', settings, state: report.state, findings: report.findings, error: report.error };
     }
   }
@@ -212,8 +219,18 @@ export async function runProtectionReview(services: AppServices, github: JobGitH
   }
 }
 
-/** The deploy check of the deployment's SHA against what is live in its environment; the report is stored. */
-async function evaluate(services: AppServices, edge: GitHubEdge, gh: ProtectionRuleGitHub, review: ProtectionReview, config: RepoConfig, log: Logger) {
+/**
+ * The deploy check of the deployment's SHA against what is live in its environment; the report is stored and the
+ * stored row's id returned with it (null when the check stored nothing).
+ */
+async function evaluate(
+  services: AppServices,
+  edge: GitHubEdge,
+  gh: ProtectionRuleGitHub,
+  review: ProtectionReview,
+  config: RepoConfig,
+  log: Logger,
+): Promise<{ report: DeployReport; savedId: number | null }> {
   let liveSha: string | null;
   try {
     liveSha = await gh.liveDeploymentSha(review.environment);
@@ -221,12 +238,21 @@ async function evaluate(services: AppServices, edge: GitHubEdge, gh: ProtectionR
     log.warn({ err }, 'could not read the deployments of the environment: comparing with the production branch');
     liveSha = null;
   }
+  const store = services.store;
+  let savedId: number | null = null;
+  const reports: ReportSink | null = store && {
+    saveReport: async (report) => {
+      savedId = await store.saveReport(report);
+      return savedId;
+    },
+    getReport: (repo, sha) => store.getReport(repo, sha),
+  };
   const report = await checkDeploy(
     {
       history: createGitHubHistorySource(edge, review.repo),
       tickets: services.tickets,
       status: null,
-      reports: services.store,
+      reports,
       reportUrl: reportUrlFor(services.env),
       now: services.now,
       logger: services.logger,
@@ -234,7 +260,7 @@ async function evaluate(services: AppServices, edge: GitHubEdge, gh: ProtectionR
     { repo: review.repo, config, trigger: 'protection_rule', headSha: review.sha, ...(liveSha ? { baseSha: liveSha } : {}) },
   );
   if (!report) throw new Error('the deploy check returned nothing for an explicit SHA');
-  return report;
+  return { report, savedId };
 }
 
 const pendingOf = (review: ProtectionReview): PendingApproval => ({

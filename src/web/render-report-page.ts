@@ -7,10 +7,12 @@ import type { CommitInfo, DeployReport, Finding, ReportTicket, RuleId, TicketSna
 import { repoPath, reportPath, ticketPath } from '../core/report-path.js';
 import { problemSummary } from '../core/report/status-description.js';
 import { shippedWithProblems, type ShipmentRecord } from '../core/records/shipment-record.js';
+import type { ProtectionReview } from '../store/protection-review-store.js';
 import type { ReportListItem } from '../store/report-store.js';
 import { commitSubject, formatAge, formatUtc, shortSha } from './format-time.js';
 import { html, safeUrl, type HtmlValue, type SafeHtml } from './html.js';
 import { renderPage, type PageContext } from './page-layout.js';
+import { renderProtectionReviews } from './render-protection-reviews.js';
 import { renderRichDoc } from './render-rich-doc.js';
 import { shipmentFlag } from './render-shipment-parts.js';
 
@@ -31,6 +33,8 @@ export interface ReportPageContext extends PageContext {
   readonly evaluationId?: number | null;
   /** Shipments of this SHA to production, newest first. */
   readonly shipments?: readonly ShipmentRecord[];
+  /** Deployment protection reviews of this SHA, newest first (each links the evaluation it was decided on). */
+  readonly protectionReviews?: readonly ProtectionReview[];
 }
 
 /** Reports may carry this flag (set by retention); older ones do not. */
@@ -345,6 +349,7 @@ ${renderNotice(ctx.notice)}
 ${olderNote}
 ${renderShipments(ctx.shipments ?? [], ctx.now)}
 ${renderBanner(report, ctx)}
+${renderProtectionReviews(ctx.protectionReviews ?? [], (id) => `${reportPath(report.repo, report.headSha)}?evaluation=${id}`)}
 ${skippedNote}
 ${prunedNote}
 <section id="problems"><h2>Problems${report.findings.length > 0 ? html` <span class="badge failure">${report.findings.length}</span>` : null}</h2>

@@ -286,10 +286,11 @@ export const reportPage: RouteHandler = async (ctx, { req, res, url, params }) =
   if (json) return sendJson(req, res, 200, report);
   const noticeParam = url.searchParams.get('recheck');
   const notice = RECHECK_NOTICES.find((n) => n === noticeParam) ?? null;
-  const [announcementRecords, evaluations, shipments] = await Promise.all([
+  const [announcementRecords, evaluations, shipments, protectionReviews] = await Promise.all([
     ctx.deps.store.announcementsForSha(repo, report.headSha),
     ctx.deps.store.listEvaluationsForSha(repo, report.headSha),
     ctx.deps.store.shipmentsForSha(repo, report.headSha),
+    ctx.deps.store.listProtectionReviewsForSha(repo, report.headSha),
   ]);
   const announcements = announcementRecords.map((a) => ({ state: a.state, text: describeAnnouncementState(a), at: a.updatedAt }));
   const currentId =
@@ -310,6 +311,7 @@ export const reportPage: RouteHandler = async (ctx, { req, res, url, params }) =
       evaluations,
       evaluationId: currentId,
       shipments,
+      protectionReviews,
     }),
   );
 };

@@ -6,7 +6,7 @@ import type { ReportStore } from '../store/report-store.js';
 import type { WebSessionStore } from '../store/session-store.js';
 import type { WebAuthConfig } from './web-auth-config.js';
 
-/** The store methods the web pages use: report and shipment reads, JIRA delivery de-duplication, sessions and rate limits. */
+/** The store methods the web pages use: report, shipment and protection review reads, JIRA delivery de-duplication, sessions and rate limits. */
 export type WebReportStore = Pick<
   ReportStore,
   | 'getReport'
@@ -23,6 +23,7 @@ export type WebReportStore = Pick<
   | 'listShipments'
   | 'shipmentsForSha'
   | 'shipmentsForTicket'
+  | 'listProtectionReviewsForSha'
 > &
   WebSessionStore;
 

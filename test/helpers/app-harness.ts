@@ -21,6 +21,7 @@ import { createSlackPoster } from '../../src/slack/slack-poster.js';
 import { createJiraWriter } from '../../src/jira/jira-writer.js';
 import type { ApprovalRequestPoster, DeployApprovals } from '../../src/core/approval/deploy-approval-port.js';
 import type { ProtectionReviewLoop } from '../../src/app/protection-review-loop.js';
+import type { ApprovalSlackClient } from '../../src/core/slack-approval/approval-slack-port.js';
 
 export const { privateKey: PRIVATE_KEY } = generateKeyPairSync('rsa', {
   modulusLength: 2048,
@@ -62,8 +63,10 @@ export interface HarnessOptions {
   slack?: boolean;
   /** The logger of the app and of Probot's server (default: silent, or TEST_LOG_LEVEL). */
   logger?: Logger;
-  /** Posts deployment approval requests (a fake that records calls). */
+  /** Posts deployment approval requests (a fake that records calls, or the real poster pointed at SLACK_API). */
   approvalPoster?: ApprovalRequestPoster;
+  /** Slack calls of POST /slack/interactions; with SLACK_SIGNING_SECRET in `env` the route is served. */
+  approvalSlack?: ApprovalSlackClient;
 }
 
 export const SLACK_API = 'https://slack.test/api/';
@@ -125,6 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     announcementResumeIntervalMs: 3_600_000,
     shutdown: shutdown.signal,
     approvalPoster: options.approvalPoster ?? null,
+    approvalSlack: options.approvalSlack ?? null,
   };
   const TestOctokit = ProbotOctokit.defaults((o: Record<string, unknown>) => ({
     ...o,

@@ -4,7 +4,6 @@
  * what is recorded, and what the Slack side's port receives.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import type { components } from '@octokit/openapi-webhooks-types';
 import nock from 'nock';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,55 +11,30 @@ import type { ApprovalRequestContent, ApprovalRequestPoster } from '../../src/co
 import { createReportStore } from '../../src/store/create-report-store.js';
 import type { ReportStore } from '../../src/store/report-store.js';
 import { JIRA_URL, startHarness, type Harness } from '../helpers/app-harness.js';
-import { fakeSha, GITHUB_API, mockGitHub, type FakeCommit } from '../helpers/github-mock.js';
-import { mockJiraCloud, readyTicket, type FakeTicket } from '../helpers/jira-mock.js';
+import { fakeSha, GITHUB_API, mockGitHub } from '../helpers/github-mock.js';
+import { mockJiraCloud, readyTicket } from '../helpers/jira-mock.js';
+import {
+  type Answer,
+  base,
+  commits,
+  expectAnswer,
+  expectDeployments,
+  expectEvaluation,
+  HEAD,
+  PROD,
+  REPORT_URL,
+  RUN,
+  requestedPayload,
+  target,
+} from '../helpers/protection-payloads.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
-import { examplePayload, type TestRepo } from '../helpers/webhook-payloads.js';
 
-type RequestedPayload = components['schemas']['webhook-deployment-protection-rule-requested'];
-
-const target: TestRepo = { owner: 'acme', repo: 'shop', installationId: 77 };
 const repo = { owner: target.owner, repo: target.repo };
-const HEAD = fakeSha('protection-head');
-const PROD = fakeSha('protection-production');
 const LIVE = fakeSha('protection-live-deployment');
-const RUN = 4_200_001;
-const REPORT_URL = `https://checker.test/deploys/acme/shop/${HEAD}`;
 const JIRA_SECRET = 'jira-webhook-secret-for-tests';
 const T0 = new Date('2026-12-01T10:00:00.000Z');
-const base = `/repos/${target.owner}/${target.repo}`;
-const commits: FakeCommit[] = [{ sha: fakeSha('p1'), message: 'PROJ-1: new checkout' }];
 
 useStrictNock();
-
-/** A requested payload, typed by GitHub's webhook schema; `deployment` comes from a real deployment example. */
-function requestedPayload(options: { environment?: string; runId?: number; callbackUrl?: string } = {}): RequestedPayload {
-  const example = examplePayload('deployment', (x) => x.action === 'created');
-  const environment = options.environment ?? 'production';
-  const deployment = { ...example.deployment, sha: HEAD, ref: 'main', environment } as components['schemas']['deployment'];
-  return {
-    action: 'requested',
-    environment,
-    event: 'workflow_dispatch',
-    deployment_callback_url:
-      options.callbackUrl ?? `${GITHUB_API}/repos/${target.owner}/${target.repo}/actions/runs/${options.runId ?? RUN}/deployment_protection_rule`,
-    deployment,
-    repository: {
-      ...example.repository,
-      name: target.repo,
-      full_name: `${target.owner}/${target.repo}`,
-      owner: { ...example.repository.owner, login: target.owner },
-    } as RequestedPayload['repository'],
-    installation: { id: target.installationId, node_id: 'MDIzOkludGVncmF0aW9uSW5zdGFsbGF0aW9uMQ==' },
-    sender: example.sender as RequestedPayload['sender'],
-  };
-}
-
-interface Answer {
-  environment_name: string;
-  state: string;
-  comment: string;
-}
 
 interface Setup {
   harness: Harness;
@@ -98,46 +72,6 @@ async function setup(): Promise<Setup> {
   running.push(s);
   s.gh.installationToken();
   return s;
-}
-
-/** Expects `times` answers to the protection rule of the run; captured in order. */
-function expectAnswer(s: Setup, times = 1, runId = RUN) {
-  nock(GITHUB_API)
-    .post(`${base}/actions/runs/${runId}/deployment_protection_rule`, (body: Answer) => {
-      s.answers.push(body);
-      return true;
-    })
-    .times(times)
-    .reply(204);
-}
-
-/** The environment's deployments, newest first, each with its newest status (read until the first success). */
-function expectDeployments(list: { id: number; sha: string; state: string }[], environment = 'production') {
-  nock(GITHUB_API)
-    .get(`${base}/deployments`)
-    .query({ environment, per_page: '30' })
-    .reply(
-      200,
-      list.map(({ id, sha }) => ({ id, sha, environment })),
-    );
-  for (const d of list) {
-    nock(GITHUB_API)
-      .get(`${base}/deployments/${d.id}/statuses`)
-      .query({ per_page: '100', page: '1' })
-      .reply(200, [{ id: d.id * 10, state: d.state }]);
-    if (d.state === 'success') break;
-  }
-}
-
-/** One evaluation of HEAD against production (no successful deployment yet), with the tickets JIRA returns. */
-function expectEvaluation(s: Setup, config: string, tickets: FakeTicket[] | 'jira-down', options: { fields?: boolean } = {}) {
-  s.gh.config(config);
-  expectDeployments([{ id: 2, sha: HEAD, state: 'waiting' }]);
-  s.gh.branch('production', PROD);
-  s.gh.compare(PROD, HEAD, commits);
-  if (options.fields !== false) s.jira.fields();
-  if (tickets === 'jira-down') s.jira.bulkfetchFails(503);
-  else s.jira.bulkfetch(tickets);
 }
 
 const config = (environment: string) => `jira:\n  projects: [PROJ]\nenvironments:\n  production:\n${environment}`;

@@ -2,7 +2,8 @@
  * An in-memory fake of the store methods the web pages use (WebReportStore), plus helpers to seed it. It follows
  * the ReportStore contract for those methods: one report per (repo, kind, PR number, deploy SHA), newest first
  * lists, deploy kind first in getReport. Every saved evaluation is also kept with its own id (listEvaluationsForSha,
- * getReportById), and shipments are kept in a list (addShipment).
+ * getReportById), shipments are kept in a list (addShipment), and deployment protection reviews too
+ * (addProtectionReview; listProtectionReviewsForSha newest first, by id, like the SQL store).
  */
 import type { DeployReport, RepoRef } from '../../src/core/domain.js';
 import { shippedWithProblems, type ShipmentRecord } from '../../src/core/records/shipment-record.js';
@@ -11,6 +12,7 @@ import type { ShipmentFilter, ShipmentInput } from '../../src/store/shipment-sto
 import type { RateLimitAnswer, StoredWebSession } from '../../src/store/session-store.js';
 import type { WebReportStore } from '../../src/web/web-handler.js';
 import type { JiraDeliveryKeys } from '../../src/store/delivery-store.js';
+import type { ProtectionReview } from '../../src/store/protection-review-store.js';
 
 function repoKey(repo: RepoRef): string {
   return `${repo.owner}/${repo.repo}`.toLowerCase();
@@ -25,6 +27,7 @@ export class InMemoryReportStore implements WebReportStore {
   private readonly evaluations: { id: number; report: DeployReport }[] = [];
   private readonly shipments: ShipmentRecord[] = [];
   private readonly announcements: AnnouncementRecord[] = [];
+  private readonly protectionReviews: ProtectionReview[] = [];
   private readonly deliveries = new Set<string>();
   readonly sessions = new Map<string, StoredWebSession>();
   private readonly rateLimits = new Map<string, { hits: number; windowEnd: number }>();
@@ -108,6 +111,17 @@ export class InMemoryReportStore implements WebReportStore {
         (!filter.withProblemsOnly || shippedWithProblems(s)),
     );
     return { items: matching.slice(filter.offset, filter.offset + filter.limit), total: matching.length };
+  }
+
+  /** Seeds a protection review (the web pages only read them); its id is given by the store. */
+  addProtectionReview(review: Omit<ProtectionReview, 'id'>): ProtectionReview {
+    const full: ProtectionReview = { ...review, id: this.nextId++ };
+    this.protectionReviews.push(full);
+    return full;
+  }
+
+  async listProtectionReviewsForSha(repo: RepoRef, sha: string): Promise<ProtectionReview[]> {
+    return this.protectionReviews.filter((r) => repoKey(r.repo) === repoKey(repo) && r.sha === sha).sort((a, b) => b.id - a.id);
   }
 
   addAnnouncement(record: Omit<AnnouncementRecord, 'id'>): AnnouncementRecord {
