@@ -151,21 +151,25 @@ async function main(): Promise<void> {
       }),
     );
   });
+  let slackDecisionsIdle: () => Promise<void> = () => Promise.resolve();
   await server.load(
-    createDeployCheckerApp({
-      env: options,
-      tickets,
-      store,
-      queue,
-      now: () => new Date(),
-      logger,
-      slack,
-      approvalPoster: slackApproval ? createApprovalRequestPoster(slackApproval) : null,
-      approvalSlack: slackApproval ? createApprovalSlackClient(slackApproval) : null,
-      jiraWriter: transport ? createJiraWriter(transport) : null,
-      shutdown: stopping.signal,
-      metrics,
-    }),
+    createDeployCheckerApp(
+      {
+        env: options,
+        tickets,
+        store,
+        queue,
+        now: () => new Date(),
+        logger,
+        slack,
+        approvalPoster: slackApproval ? createApprovalRequestPoster(slackApproval) : null,
+        approvalSlack: slackApproval ? createApprovalSlackClient(slackApproval) : null,
+        jiraWriter: transport ? createJiraWriter(transport) : null,
+        shutdown: stopping.signal,
+        metrics,
+      },
+      { onReady: (ready) => (slackDecisionsIdle = ready.slackDecisionsIdle) },
+    ),
   );
   await server.start();
 
@@ -197,6 +201,7 @@ async function main(): Promise<void> {
       { name: 'stop accepting jobs', run: () => queue.stopAccepting() },
       { name: 'stop the HTTP server', run: () => server.stop() },
       { name: 'drain the queue', run: () => queue.onIdle() },
+      { name: 'finish Slack decisions in flight', run: () => slackDecisionsIdle() },
       { name: 'close the store', run: () => store.close() },
     ],
   }).install();

@@ -56,6 +56,8 @@ export interface AppReady {
   readonly deployApprovals: DeployApprovals;
   /** Re-evaluates waiting protection reviews (timer: PROTECTION_RECHECK_INTERVAL_MS; tests call tick()). */
   readonly protectionLoop: ProtectionReviewLoop;
+  /** Resolves when the Slack decisions started so far are done (graceful shutdown waits for them). */
+  readonly slackDecisionsIdle: () => Promise<void>;
 }
 
 export function createDeployCheckerApp(givenServices: AppServices, hooks: { onReady?: (ready: AppReady) => void } = {}): ApplicationFunction {
@@ -125,7 +127,6 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
             now: services.now,
           })
         : null;
-    if (slackInteractions) services.shutdown?.addEventListener('abort', () => void slackInteractions.idle(), { once: true });
     if (services.store) {
       const warning = webAuthWarning(services.env.web);
       if (warning) services.logger.warn(warning);
@@ -163,7 +164,14 @@ export function createDeployCheckerApp(givenServices: AppServices, hooks: { onRe
     services.shutdown?.addEventListener('abort', () => void intentSweeper.stop(), { once: true });
     const protectionLoop = createProtectionReviewLoop(services, jobs, { intervalMs: services.env.protectionRecheckIntervalMs });
     services.shutdown?.addEventListener('abort', () => void protectionLoop.stop(), { once: true });
-    hooks.onReady?.({ reevaluator, reconciler, intentSweeper, deployApprovals, protectionLoop });
+    hooks.onReady?.({
+      reevaluator,
+      reconciler,
+      intentSweeper,
+      deployApprovals,
+      protectionLoop,
+      slackDecisionsIdle: () => slackInteractions?.idle() ?? Promise.resolve(),
+    });
 
     app.onAny(async (context) => {
       services.metrics?.webhookDeliveries.inc({ event: context.name });
