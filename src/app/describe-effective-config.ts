@@ -14,10 +14,17 @@ export function describeEffectiveConfig(options: EnvOptions): Record<string, unk
     webAuth: options.web.mode,
     store: store.dialect === 'sqlite' ? { kind: 'sqlite', file: store.filename } : { kind: 'postgres', ...describePostgresTarget(store.connectionString) },
     jira: options.jira ? { baseUrl: options.jira.baseUrl, flavor: options.jira.auth.kind, webhook: options.jiraWebhookSecret ? 'on' : 'off' } : 'off',
-    slack: options.slack ? { apiUrl: options.slack.apiUrl ?? 'https://slack.com/api/' } : 'off',
+    slack: options.slack
+      ? {
+          apiUrl: options.slack.apiUrl ?? 'https://slack.com/api/',
+          approvals: options.slackSigningSecret ? 'on' : 'off (SLACK_SIGNING_SECRET unset: /slack/interactions not served)',
+        }
+      : 'off',
     metrics: options.server.metricsToken ? 'bearer token required' : 'open',
     queue: { concurrency: options.queueConcurrency, maxPending: options.queueMaxPending },
     reconcileIntervalMs: options.reconcileIntervalMs,
+    protectionRecheckIntervalMs: options.protectionRecheckIntervalMs,
+    retentionDays: options.retentionDays,
     shutdownTimeoutMs: options.server.shutdownTimeoutMs,
     logLevel: options.logLevel,
   };

@@ -116,6 +116,7 @@ describe('the effective configuration logged at start', () => {
       SESSION_SECRET: 'session-secret-value-0123456789abcdef',
       METRICS_TOKEN: 'metrics-token-value',
       JIRA_WEBHOOK_SECRET: 'jira-webhook-secret-value',
+      SLACK_SIGNING_SECRET: 'slack-signing-secret-value',
     };
     const options = readEnvOptions({
       APP_ID: '7',
@@ -133,8 +134,9 @@ describe('the effective configuration logged at start', () => {
       webAuth: 'github',
       store: { kind: 'postgres', host: 'db.internal:5432', database: 'checker' },
       jira: { flavor: 'cloud', webhook: 'on' },
-      slack: { apiUrl: 'https://slack.com/api/' },
+      slack: { apiUrl: 'https://slack.com/api/', approvals: 'on' },
       metrics: 'bearer token required',
+      retentionDays: 180,
     });
   });
 });
