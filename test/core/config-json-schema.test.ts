@@ -1,7 +1,6 @@
 /**
  * schema/deploy-checker.schema.json: generated from the zod schema, never drifting from it, and saying the same as
- * the validator. No JSON-Schema library is installed, so a small checker of exactly the keywords the generated schema
- * uses runs a table of files through both; a keyword it does not know fails the test instead of passing silently.
+ * the validator: a table of files runs through both (test/helpers/json-schema-checker.ts checks the JSON Schema side).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,84 +16,11 @@ import {
   renderConfigJsonSchemaText,
 } from '../../scripts/generate-config-schema.js';
 import { CONFIGURATION_DOC_PATH } from '../../scripts/generate-config-docs.js';
+import { checkAgainstSchema, type SchemaNode } from '../helpers/json-schema-checker.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const committedText = readFileSync(path.join(repoRoot, CONFIG_JSON_SCHEMA_PATH), 'utf8');
 const schema = JSON.parse(committedText) as SchemaNode;
-
-interface SchemaNode {
-  readonly [keyword: string]: unknown;
-  readonly type?: string | readonly string[];
-  readonly properties?: Readonly<Record<string, SchemaNode>>;
-  readonly additionalProperties?: boolean;
-  readonly required?: readonly string[];
-  readonly items?: SchemaNode;
-  readonly anyOf?: readonly SchemaNode[];
-  readonly enum?: readonly unknown[];
-  readonly default?: unknown;
-}
-
-const ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', 'default']);
-const ASSERTIONS = new Set([
-  'type',
-  'properties',
-  'additionalProperties',
-  'required',
-  'items',
-  'anyOf',
-  'enum',
-  'minItems',
-  'maxItems',
-  'minLength',
-  'maxLength',
-  'pattern',
-]);
-
-function typeOf(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
-  return typeof value;
-}
-
-/** The problems of `value` against `node` ("jira.projects.0: pattern …"); empty when it is valid. */
-function check(node: SchemaNode, value: unknown, at = '(root)'): string[] {
-  for (const keyword of Object.keys(node)) {
-    if (!ANNOTATIONS.has(keyword) && !ASSERTIONS.has(keyword)) throw new Error(`${at}: the test's checker does not know the keyword "${keyword}"`);
-  }
-  const problems: string[] = [];
-  const actual = typeOf(value);
-  if (node.type !== undefined) {
-    const allowed = typeof node.type === 'string' ? [node.type] : node.type;
-    if (!allowed.includes(actual) && !(actual === 'integer' && allowed.includes('number'))) return [`${at}: ${actual} is not ${allowed.join('|')}`];
-  }
-  if (node.enum && !node.enum.some((v) => v === value)) problems.push(`${at}: not one of ${JSON.stringify(node.enum)}`);
-  if (node.anyOf?.every((alt) => check(alt, value, at).length > 0)) problems.push(`${at}: matches no alternative`);
-  if (typeof value === 'string') {
-    if (typeof node.minLength === 'number' && [...value].length < node.minLength) problems.push(`${at}: shorter than ${node.minLength}`);
-    if (typeof node.maxLength === 'number' && [...value].length > node.maxLength) problems.push(`${at}: longer than ${node.maxLength}`);
-    if (typeof node.pattern === 'string' && !new RegExp(node.pattern, 'u').test(value)) problems.push(`${at}: does not match ${node.pattern}`);
-  }
-  if (Array.isArray(value)) {
-    if (typeof node.minItems === 'number' && value.length < node.minItems) problems.push(`${at}: fewer than ${node.minItems} items`);
-    if (typeof node.maxItems === 'number' && value.length > node.maxItems) problems.push(`${at}: more than ${node.maxItems} items`);
-    const items = node.items;
-    if (items)
-      value.forEach((item, i) => {
-        problems.push(...check(items, item, `${at}.${i}`));
-      });
-  }
-  if (actual === 'object') {
-    const object = value as Record<string, unknown>;
-    for (const key of node.required ?? []) if (!(key in object)) problems.push(`${at}: missing ${key}`);
-    for (const [key, child] of Object.entries(object)) {
-      const sub = node.properties?.[key];
-      if (sub) problems.push(...check(sub, child, `${at}.${key}`));
-      else if (node.additionalProperties === false) problems.push(`${at}: unknown key ${key}`);
-    }
-  }
-  return problems;
-}
 
 /** Every object node of the schema with its key path. */
 function objectNodes(node: SchemaNode, at: string[] = []): Array<[string[], SchemaNode]> {
@@ -204,7 +130,7 @@ describe('schema/deploy-checker.schema.json', () => {
     { name: 'a Slack mention that is not an id', raw: { slack: { mention: ['@oncall'] } } },
     { name: 'two Slack mentions', raw: { slack: { channel: '#deploys', mention: ['S0ONCALL', 'U012AB3CD'] } } },
   ])('agrees with the validator on $name', ({ raw }) => {
-    const problems = check(schema, raw);
+    const problems = checkAgainstSchema(schema, raw);
     expect({ valid: problems.length === 0, problems: problems.length ? problems : undefined }).toMatchObject({ valid: parseRepoConfig(raw).ok });
   });
 
@@ -212,7 +138,7 @@ describe('schema/deploy-checker.schema.json', () => {
     const doc = readFileSync(path.join(repoRoot, CONFIGURATION_DOC_PATH), 'utf8');
     const block = /## Every default[\s\S]*?```yaml\n([\s\S]*?)```/.exec(doc)?.[1];
     expect(block).toBeDefined();
-    expect(check(schema, YAML.parse(block ?? ''))).toEqual([]);
+    expect(checkAgainstSchema(schema, YAML.parse(block ?? ''))).toEqual([]);
   });
 
   it('the docs show the yaml-language-server line pointing at the schema', () => {
