@@ -3,19 +3,14 @@
  * through the whole app with a real SQLite store (the status outbox), GitHub and JIRA mocked strictly with nock.
  * GitHub's check runs are modelled in memory: the app lists a head's runs by name, creates and updates them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { pino } from 'pino';
-import { startHarness, JIRA_URL, type Harness } from '../helpers/app-harness.js';
+import { JIRA_URL, type Harness } from '../helpers/app-harness.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
+import { useRestartableApp } from '../helpers/restartable-app.js';
 import { fakeSha, mockGitHub, GITHUB_API, type FakeCommit } from '../helpers/github-mock.js';
 import { adf, mockJiraCloud, readyTicket, type FakeTicket } from '../helpers/jira-mock.js';
 import { examplePayload, pushPayload, type TestRepo } from '../helpers/webhook-payloads.js';
-import { createReportStore } from '../../src/store/create-report-store.js';
-import type { ReportStore } from '../../src/store/report-store.js';
 
 const target: TestRepo = { owner: 'acme', repo: 'shop', installationId: 63 };
 const REPO = { owner: 'acme', repo: 'shop' };
@@ -25,7 +20,6 @@ const REPORT_URL = `https://checker.test/deploys/acme/shop/${HEAD}`;
 const commits: FakeCommit[] = [{ sha: fakeSha('cr-c1'), message: 'PROJ-1: login' }];
 const configWith = (kind: string) => `jira:\n  projects: [PROJ]\nstatus:\n  kind: ${kind}\n`;
 const RECHECK = { label: 'Re-check JIRA', identifier: 'recheck', description: 'Read the tickets again and re-check' };
-const logger = pino({ level: 'silent' });
 
 useStrictNock();
 
@@ -107,33 +101,7 @@ function mockCheckRuns() {
   };
 }
 
-let dir: string;
-let databaseUrl: string;
-let open: { harness: Harness; store: ReportStore }[] = [];
-let offsetMs = 0;
-const now = () => new Date(Date.now() + offsetMs);
-
-beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-checker-check-runs-'));
-  databaseUrl = `sqlite:${path.join(dir, 'store.sqlite')}`;
-  offsetMs = 0;
-});
-afterEach(async () => {
-  for (const { harness, store } of open.reverse()) {
-    await harness.stop();
-    await store.close().catch(() => undefined);
-  }
-  open = [];
-  rmSync(dir, { recursive: true, force: true });
-});
-
-async function startApp(wrapStore: (store: ReportStore) => ReportStore = (s) => s): Promise<{ harness: Harness; store: ReportStore }> {
-  const store = await createReportStore({ databaseUrl, logger, now });
-  const harness = await startHarness({ store: wrapStore(store), now });
-  const app = { harness, store };
-  open.push(app);
-  return app;
-}
+const { startApp, stopApp, now, setClockOffset } = useRestartableApp('deploy-checker-check-runs-');
 
 const pushToDeploy = (harness: Harness, options: { deliveryId?: string } = {}) =>
   harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD }), options);
@@ -332,17 +300,15 @@ describe('check runs', () => {
     const gh = mockGitHub(target);
     const jira = mockJiraCloud(JIRA_URL);
     const checks = mockCheckRuns();
-    const first = await startApp((store) => ({ ...store, recordDesiredStatus: () => Promise.reject(new Error('process killed')) }));
+    const first = await startApp({ wrapStore: (store) => ({ ...store, recordDesiredStatus: () => Promise.reject(new Error('process killed')) }) });
     expectEvaluation(gh, jira, 'check-run');
     checks.list();
     checks.create();
     await pushToDeploy(first.harness);
     expect(checks.runs).toMatchObject([{ status: 'in_progress', conclusion: null }]);
-    await first.harness.stop();
-    await first.store.close();
-    open = open.filter((app) => app !== first);
+    await stopApp(first);
 
-    offsetMs = 5 * 60_000;
+    setClockOffset(5 * 60_000);
     const second = await startApp();
     expectEvaluation(gh, jira, 'check-run', { deployBranch: false });
     // Progress again (the head never got a final result): the run already shows it, so only the final writes.
@@ -375,7 +341,7 @@ describe('check runs', () => {
     expect(checks.runs).toMatchObject([{ status: 'in_progress' }]);
     expect(await store.getStatusIntent({ repo: REPO, sha: HEAD, context: 'deploy-checker' })).toMatchObject({ posted: null, attempts: 1 });
 
-    offsetMs = 61_000;
+    setClockOffset(61_000);
     checks.list();
     checks.update();
     expect(await harness.intentSweeper.runOnce()).toEqual({ posted: 1, failed: 0, reevaluated: 0 });

@@ -3,19 +3,14 @@
  * evaluated or posted, and the intent sweep drives it to a final status after a crash or a GitHub outage. Whole
  * app through the harness, real SQLite store, strict nock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import nock from 'nock';
-import { pino } from 'pino';
-import { startHarness, JIRA_URL, type Harness } from '../helpers/app-harness.js';
+import { JIRA_URL, type Harness } from '../helpers/app-harness.js';
 import { useStrictNock } from '../helpers/strict-nock.js';
+import { useRestartableApp } from '../helpers/restartable-app.js';
 import { apiCommit, fakeSha, mockGitHub, GITHUB_API, type FakeCommit } from '../helpers/github-mock.js';
 import { mockJiraCloud, readyTicket } from '../helpers/jira-mock.js';
 import { pushPayload, type TestRepo } from '../helpers/webhook-payloads.js';
-import { createReportStore } from '../../src/store/create-report-store.js';
-import type { ReportStore } from '../../src/store/report-store.js';
 
 const target: TestRepo = { owner: 'acme', repo: 'shop', installationId: 61 };
 const REPO = { owner: 'acme', repo: 'shop' };
@@ -23,40 +18,11 @@ const PROD = fakeSha('co-prod');
 const HEAD = fakeSha('co-head');
 const CONFIG = 'jira:\n  projects: [PROJ]\n';
 const SUCCESS = { state: 'success', description: 'All clear: 1 ticket ready, 1 commit checked', context: 'deploy-checker' };
-const logger = pino({ level: 'silent' });
 const commits: FakeCommit[] = [{ sha: fakeSha('co-c1'), message: 'PROJ-1: login' }];
 
 useStrictNock();
 
-let dir: string;
-let databaseUrl: string;
-let open: { harness: Harness; store: ReportStore }[] = [];
-/** The app's clock: real time plus an offset the tests move forward (leases, retry times). */
-let offsetMs = 0;
-const now = () => new Date(Date.now() + offsetMs);
-
-beforeEach(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'deploy-checker-crash-'));
-  databaseUrl = `sqlite:${path.join(dir, 'store.sqlite')}`;
-  offsetMs = 0;
-});
-afterEach(async () => {
-  for (const { harness, store } of open.reverse()) {
-    await harness.stop();
-    await store.close().catch(() => undefined);
-  }
-  open = [];
-  rmSync(dir, { recursive: true, force: true });
-});
-
-/** Starts the app on the test's SQLite file (a "restart" is a second call on the same file). */
-async function startApp(wrapStore: (store: ReportStore) => ReportStore = (s) => s): Promise<{ harness: Harness; store: ReportStore }> {
-  const store = await createReportStore({ databaseUrl, logger, now });
-  const harness = await startHarness({ store: wrapStore(store), now });
-  const app = { harness, store };
-  open.push(app);
-  return app;
-}
+const { startApp, stopApp, now, setClockOffset } = useRestartableApp('deploy-checker-crash-');
 
 const pushToDeploy = (harness: Harness, wait = true) => harness.deliver('push', pushPayload(target, { ref: 'refs/heads/deploy', after: HEAD }), { wait });
 
@@ -79,22 +45,22 @@ describe('crashes and outages', () => {
     const gh = mockGitHub(target);
     const jira = mockJiraCloud(JIRA_URL);
     // First process: evaluates, shows pending, and dies before it can record the outcome.
-    const first = await startApp((store) => ({
-      ...store,
-      recordDesiredStatus: () => Promise.reject(new Error('process killed')),
-    }));
+    const first = await startApp({
+      wrapStore: (store) => ({
+        ...store,
+        recordDesiredStatus: () => Promise.reject(new Error('process killed')),
+      }),
+    });
     expectEvaluation(gh, jira);
     gh.branch('deploy', HEAD);
     gh.status(HEAD, 1);
     await pushToDeploy(first.harness);
     expect(gh.statuses.map((s) => s.state)).toEqual(['pending']);
     expect(await first.store.getStatusIntent({ repo: REPO, sha: HEAD, context: 'deploy-checker' })).toMatchObject({ desired: null, posted: null });
-    await first.harness.stop();
-    await first.store.close();
-    open = open.filter((app) => app !== first);
+    await stopApp(first);
 
     // Restart on the same database once the dead evaluation's lease has expired: the sweep re-evaluates the head.
-    offsetMs = 5 * 60_000;
+    setClockOffset(5 * 60_000);
     const second = await startApp();
     expectEvaluation(gh, jira);
     gh.status(HEAD, 2);
@@ -125,7 +91,7 @@ describe('crashes and outages', () => {
 
     // Before the retry time: nothing is attempted. After it (GitHub is back): the final status is posted once.
     expect(await harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 0, reevaluated: 0 });
-    offsetMs = 60_000;
+    setClockOffset(60_000);
     gh.status(HEAD, 1);
     expect(await harness.intentSweeper.runOnce()).toEqual({ posted: 1, failed: 0, reevaluated: 0 });
     expect(gh.statuses).toEqual([{ sha: HEAD, ...SUCCESS, target_url: `https://checker.test/deploys/acme/shop/${HEAD}` }]);
@@ -140,19 +106,17 @@ describe('crashes and outages', () => {
     gh.branch('deploy', HEAD);
     nock(GITHUB_API).post(`/repos/acme/shop/statuses/${HEAD}`).times(2).reply(502, { message: 'Bad Gateway' });
     await pushToDeploy(first.harness);
-    await first.harness.stop();
-    await first.store.close();
-    open = open.filter((app) => app !== first);
+    await stopApp(first);
 
     // A new process: its first token request fails (GitHub still down).
-    offsetMs = 60_000;
+    setClockOffset(60_000);
     const second = await startApp();
     nock(GITHUB_API).post(`/app/installations/${target.installationId}/access_tokens`).reply(502, { message: 'Bad Gateway' });
     expect(await second.harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 1, reevaluated: 0 });
     // The next sweep, seconds later, does not hammer GitHub (strict nock: no request is expected) …
     expect(await second.harness.intentSweeper.runOnce()).toEqual({ posted: 0, failed: 0, reevaluated: 0 });
     // … and once the retry time has come, the status is posted.
-    offsetMs = 5 * 60_000;
+    setClockOffset(5 * 60_000);
     gh.installationToken();
     gh.status(HEAD, 1);
     expect(await second.harness.intentSweeper.runOnce()).toEqual({ posted: 1, failed: 0, reevaluated: 0 });
@@ -179,9 +143,7 @@ describe('crashes and outages', () => {
   it('small evaluations skip pending entirely: one write per head', async () => {
     const gh = mockGitHub(target);
     const jira = mockJiraCloud(JIRA_URL);
-    const store = await createReportStore({ databaseUrl, logger, now });
-    const harness = await startHarness({ store, now, env: { STATUS_PENDING_DELAY_MS: '60000' } });
-    open.push({ harness, store });
+    const { harness } = await startApp({ env: { STATUS_PENDING_DELAY_MS: '60000' } });
     expectEvaluation(gh, jira);
     gh.branch('deploy', HEAD);
     gh.status(HEAD, 1);
