@@ -43,26 +43,26 @@ export function startRetentionPruner(options: RetentionPrunerOptions): Retention
   const stopped = new AbortController();
   let running: Promise<unknown> | null = null;
 
+  /** Runs `prune` batch after batch, pausing between full batches, until a short one or a stop; returns the total. */
+  const inBatches = async (prune: (batchSize: number) => Promise<number>): Promise<number> => {
+    let total = 0;
+    while (!stopped.signal.aborted) {
+      const pruned = await prune(batchSize);
+      total += pruned;
+      if (pruned < batchSize) break;
+      await sleep(pauseMs, stopped.signal);
+    }
+    return total;
+  };
+
   const pruneOnce = async (): Promise<{ evaluations: number; deliveries: number; statusIntents: number }> => {
     const now = options.now();
     const cutoff = new Date(now.getTime() - options.retentionDays * DAY_MS);
-    let evaluations = 0;
-    while (!stopped.signal.aborted) {
-      const pruned = await options.store.pruneEvaluationCommits(cutoff, batchSize);
-      evaluations += pruned;
-      if (pruned < batchSize) break;
-      await sleep(pauseMs, stopped.signal);
-    }
+    const evaluations = await inBatches((batch) => options.store.pruneEvaluationCommits(cutoff, batch));
     const weekAgo = new Date(now.getTime() - DELIVERY_RETENTION_MS);
     const deliveries = stopped.signal.aborted ? 0 : await options.store.pruneDeliveries(weekAgo);
     // Finished status intents (GitHub shows what was desired) are kept a week: long enough to recognise a redelivery.
-    let statusIntents = 0;
-    while (!stopped.signal.aborted) {
-      const pruned = await options.store.pruneFinishedStatusIntents(weekAgo, batchSize);
-      statusIntents += pruned;
-      if (pruned < batchSize) break;
-      await sleep(pauseMs, stopped.signal);
-    }
+    const statusIntents = await inBatches((batch) => options.store.pruneFinishedStatusIntents(weekAgo, batch));
     if (evaluations > 0 || deliveries > 0 || statusIntents > 0) {
       log.info({ evaluations, deliveries, statusIntents, cutoff: cutoff.toISOString() }, 'retention: pruned');
     }
