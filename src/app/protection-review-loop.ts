@@ -5,6 +5,7 @@
  * runs as background jobs in the queue. Stopped on shutdown. Tests call `tick()` instead of the timer.
  */
 import type { ProtectionReview } from '../store/protection-review-store.js';
+import { startPeriodicRound } from './periodic-round.js';
 import type { AppServices } from './app-services.js';
 import type { CheckJobs } from './check-jobs.js';
 
@@ -25,9 +26,6 @@ export async function enqueueProtectionReviews(jobs: CheckJobs, reviews: readonl
 
 export function createProtectionReviewLoop(services: AppServices, jobs: CheckJobs, options: { intervalMs: number }): ProtectionReviewLoop {
   const log = services.logger.child({ component: 'protection-review-loop' });
-  let running: Promise<{ queued: number }> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
 
   async function round(): Promise<{ queued: number }> {
     const store = services.store;
@@ -37,31 +35,12 @@ export function createProtectionReviewLoop(services: AppServices, jobs: CheckJob
     return { queued: await enqueueProtectionReviews(jobs, due) };
   }
 
-  function tick(): Promise<{ queued: number }> {
-    // One round at a time: a tick during a round waits for it instead of queuing everything twice.
-    running ??= round().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
-  function schedule(): void {
-    if (stopped || options.intervalMs <= 0) return;
-    timer = setTimeout(() => {
-      tick()
-        .catch((err: unknown) => log.error({ err }, 'protection review round failed'))
-        .finally(schedule);
-    }, options.intervalMs);
-    timer.unref();
-  }
-  schedule();
-
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  // One round at a time: a tick during a round waits for it instead of queuing everything twice.
+  const loop = startPeriodicRound({
+    round,
+    intervalMs: options.intervalMs,
+    firstDelayMs: options.intervalMs,
+    onError: (err) => log.error({ err }, 'protection review round failed'),
+  });
+  return { tick: loop.runOnce, stop: loop.stop };
 }

@@ -9,6 +9,7 @@ import type { RepoRef } from '../core/domain.js';
 import { createGitHubHistorySource } from '../github/github-history-source.js';
 import type { InstallationOctokitFor } from '../github/installation-octokit.js';
 import { loadRepoConfig } from '../github/load-repo-config.js';
+import { startPeriodicRound } from './periodic-round.js';
 import type { AppServices } from './app-services.js';
 import type { CheckJobs } from './check-jobs.js';
 import { repoKey } from './job-keys.js';
@@ -27,8 +28,6 @@ export interface Reconciler {
 export function createReconciler(services: AppServices, octokitFor: InstallationOctokitFor, jobs: CheckJobs, options: { intervalMs: number }): Reconciler {
   const { store, logger } = services;
   const log = logger.child({ component: 'reconciler' });
-  let running: Promise<ReconcileResult> | null = null;
-  let timer: NodeJS.Timeout | null = null;
 
   async function reconcileRepo(repo: RepoRef, queued: string[]): Promise<void> {
     if (!store) return;
@@ -77,29 +76,11 @@ export function createReconciler(services: AppServices, octokitFor: Installation
     return { repositories: repos.length, queued, failed };
   }
 
-  const runOnce = () => {
-    running ??= sweep().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  if (options.intervalMs > 0 && store) {
-    const tick = () => {
-      runOnce().catch((err: unknown) => log.error({ err }, 'reconcile sweep failed'));
-      timer = setTimeout(tick, options.intervalMs);
-      timer.unref();
-    };
-    timer = setTimeout(tick, 0);
-    timer.unref();
-  }
-
-  return {
-    runOnce,
-    async stop() {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  const loop = startPeriodicRound({
+    round: sweep,
+    intervalMs: store ? options.intervalMs : 0,
+    firstDelayMs: 0,
+    onError: (err) => log.error({ err }, 'reconcile sweep failed'),
+  });
+  return { runOnce: loop.runOnce, stop: loop.stop };
 }

@@ -17,6 +17,7 @@ import { statusTimingOf, type AppServices } from './app-services.js';
 import type { CheckJobs } from './check-jobs.js';
 import { createLeaseOwners, postOwedStatus } from './status-outbox.js';
 import { repoKey } from './job-keys.js';
+import { startPeriodicRound } from './periodic-round.js';
 
 export interface IntentSweepResult {
   readonly posted: number;
@@ -41,9 +42,6 @@ export function createStatusIntentSweeper(
   const log = services.logger.child({ component: 'intent-sweep' });
   const timing = statusTimingOf(services);
   const newOwner = services.leaseOwners ?? createLeaseOwners();
-  let running: Promise<IntentSweepResult> | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  let stopped = false;
 
   async function post(intent: StatusIntent): Promise<'posted' | 'failed' | 'unchanged'> {
     if (!store) return 'unchanged';
@@ -102,7 +100,7 @@ export function createStatusIntentSweeper(
     let failed = 0;
     let reevaluated = 0;
     for (const intent of await store.listDueStatusIntents(now(), BATCH)) {
-      if (stopped) break;
+      if (loop.isStopped()) break;
       try {
         if (intent.desired !== null) {
           const outcome = await post(intent);
@@ -121,34 +119,11 @@ export function createStatusIntentSweeper(
     return { posted, failed, reevaluated };
   }
 
-  const runOnce = () => {
-    running ??= sweep().finally(() => {
-      running = null;
-    });
-    return running;
-  };
-
-  if (options.intervalMs > 0 && store) {
-    const tick = () => {
-      runOnce()
-        .catch((err: unknown) => log.error({ err }, 'intent sweep failed'))
-        .finally(() => {
-          if (stopped) return;
-          timer = setTimeout(tick, options.intervalMs);
-          timer.unref();
-        });
-    };
-    timer = setTimeout(tick, 0);
-    timer.unref();
-  }
-
-  return {
-    runOnce,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = null;
-      await running?.catch(() => undefined);
-    },
-  };
+  const loop = startPeriodicRound({
+    round: sweep,
+    intervalMs: store ? options.intervalMs : 0,
+    firstDelayMs: 0,
+    onError: (err) => log.error({ err }, 'intent sweep failed'),
+  });
+  return { runOnce: loop.runOnce, stop: loop.stop };
 }
